@@ -1,0 +1,22 @@
+using BoostedGrains.Errors;
+
+namespace BoostedGrains.Tokens;
+
+/// <summary>The rules for a partner's user ID, checked before any grain work.</summary>
+public static class UserIds
+{
+    /// <summary>The longest accepted user ID, in UTF-16 code units.</summary>
+    public const int MaxLength = 256;
+
+    /// <summary>Throws <see cref="InvalidUserIdException"/> unless <paramref name="userId"/> is a valid user ID.</summary>
+    public static string Validate(string? userId)
+    {
+        if (string.IsNullOrWhiteSpace(userId))
+            throw new InvalidUserIdException("The user ID is empty. Pass the partner's non-empty ID for the end user.");
+        if (userId.Length > MaxLength)
+            throw new InvalidUserIdException($"The user ID is {userId.Length} characters long; at most {MaxLength} are accepted.");
+        if (userId.Any(char.IsControl))
+            throw new InvalidUserIdException("The user ID contains a control character; remove it.");
+        return userId;
+    }
+}
