@@ -1,3 +1,5 @@
+using BoostedGrains.Errors;
+
 namespace BoostedGrains.Tokens;
 
 /// <summary>What Boosted is told about a user when it is created. All optional.</summary>
@@ -8,4 +10,31 @@ namespace BoostedGrains.Tokens;
 public sealed record UserProfile(
     [property: Id(0)] string? Email = null,
     [property: Id(1)] string? Name = null,
-    [property: Id(2)] string? Workspace = null);
+    [property: Id(2)] string? Workspace = null)
+{
+    /// <summary>The longest accepted value of any field.</summary>
+    public const int MaxFieldLength = 256;
+
+    /// <summary>Throws <see cref="InvalidUserProfileException"/> for an oversized field or one with control characters.</summary>
+    public UserProfile Validate()
+    {
+        Check(Email, "email");
+        Check(Name, "name");
+        Check(Workspace, "workspace");
+        if (Workspace is not null && string.IsNullOrWhiteSpace(Workspace))
+            throw new InvalidUserProfileException("The workspace is blank; leave it out to use the default workspace.");
+        if (Email is not null && !Email.Contains('@'))
+            throw new InvalidUserProfileException("The email has no '@'; give a full address or leave it out.");
+        return this;
+    }
+
+    private static void Check(string? value, string field)
+    {
+        if (value is null)
+            return;
+        if (value.Length > MaxFieldLength)
+            throw new InvalidUserProfileException($"The {field} is {value.Length} characters long; at most {MaxFieldLength} are accepted.");
+        if (value.Any(char.IsControl))
+            throw new InvalidUserProfileException($"The {field} contains a control character; remove it.");
+    }
+}

@@ -1,0 +1,50 @@
+using BoostedGrains.Errors;
+
+namespace BoostedGrains.Silo.Gateway;
+
+/// <summary>Turns the cluster's typed errors into RFC 7807 problem details with the right status.</summary>
+public static class GatewayErrors
+{
+    /// <summary>Runs <paramref name="action"/>, answering its typed failures as problem details.</summary>
+    public static async Task<IResult> HandleAsync(Func<Task<IResult>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception error) when (ToProblem(error) is { } problem)
+        {
+            return problem;
+        }
+    }
+
+    private static IResult? ToProblem(Exception error) => error switch
+    {
+        GatewayBadRequestException or InvalidUserIdException or InvalidUserProfileException =>
+            Problem(StatusCodes.Status400BadRequest, "Invalid request", error.Message, "invalid_request"),
+        BoostedUnavailableException unavailable =>
+            new RetryAfterResult(unavailable.RetryAfter, Problem(StatusCodes.Status503ServiceUnavailable,
+                "Boosted is unavailable", error.Message, "boosted_unavailable")),
+        BoostedException boosted =>
+            Problem(StatusCodes.Status502BadGateway, "Boosted rejected the request", error.Message, boosted.ErrorCode ?? "boosted_error"),
+        TimeoutException or OrleansException =>
+            Problem(StatusCodes.Status503ServiceUnavailable, "The cluster is unavailable",
+                "The token cluster did not answer in time; retry shortly.", "cluster_unavailable"),
+        _ => null,
+    };
+
+    private static IResult Problem(int status, string title, string detail, string code) =>
+        Results.Problem(title: title, detail: detail, statusCode: status,
+            extensions: new Dictionary<string, object?> { ["code"] = code });
+
+    /// <summary>A problem result that also tells the caller when to come back.</summary>
+    private sealed class RetryAfterResult(TimeSpan? retryAfter, IResult inner) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            if (retryAfter is { } delay)
+                httpContext.Response.Headers.RetryAfter = Math.Ceiling(delay.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}

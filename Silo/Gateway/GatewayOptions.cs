@@ -1,0 +1,13 @@
+namespace BoostedGrains.Silo.Gateway;
+
+/// <summary>The HTTP token API's settings (configuration section <c>Gateway</c>).</summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>The development key used by the embedded default when no <c>Gateway__ApiKeys__N</c> is set.</summary>
+    public const string DevelopmentApiKey = "dev-api-key";
+
+    /// <summary><c>Gateway__ApiKeys__0</c>, <c>__1</c>, ...: keys that app servers present as <c>Authorization: Bearer &lt;key&gt;</c>.</summary>
+    public List<string> ApiKeys { get; set; } = [];
+}

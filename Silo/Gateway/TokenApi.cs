@@ -1,0 +1,77 @@
+using System.Text.Json;
+using BoostedGrains.Errors;
+using BoostedGrains.Tokens;
+
+namespace BoostedGrains.Silo.Gateway;
+
+/// <summary>The HTTP token API for app servers in any language: a user's token, and reports of rejected tokens.</summary>
+public static class TokenApi
+{
+    private const int MaxBodyBytes = 16 * 1024;
+
+    /// <summary>Maps <c>POST /v1/users/{userId}/token</c> and <c>POST /v1/users/{userId}/token/rejected</c> behind API keys.</summary>
+    public static RouteGroupBuilder MapTokenApi(this IEndpointRouteBuilder endpoints)
+    {
+        var users = endpoints.MapGroup("/v1/users/{userId}").AddEndpointFilter<ApiKeyFilter>();
+        users.MapPost("/token", GetTokenAsync);
+        users.MapPost("/token/rejected", ReportRejectedAsync);
+        return users;
+    }
+
+    private static async Task<IResult> GetTokenAsync(string userId, HttpContext http, IGrainFactory grains)
+    {
+        return await GatewayErrors.HandleAsync(async () =>
+        {
+            var grain = grains.GetUserTokenGrain(userId);
+            var request = await ReadJsonAsync<TokenRequest>(http, required: false);
+            if (request is { Email: not null } or { Name: not null } or { Workspace: not null })
+                await grain.SetProfileAsync(new UserProfile(request.Email, request.Name, request.Workspace).Validate());
+
+            var token = await grain.GetAccessTokenAsync();
+            http.Response.Headers.CacheControl = "no-store";
+            return Results.Ok(new TokenResponse(token.Value, token.TokenType,
+                token.ExpiresAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ"), token.Scope));
+        });
+    }
+
+    private static async Task<IResult> ReportRejectedAsync(string userId, HttpContext http, IGrainFactory grains)
+    {
+        return await GatewayErrors.HandleAsync(async () =>
+        {
+            var grain = grains.GetUserTokenGrain(userId);
+            var request = await ReadJsonAsync<RejectedTokenRequest>(http, required: true);
+            var hash = request?.AccessTokenSha256;
+            if (hash is null || hash.Length != 64 || !hash.All(Uri.IsHexDigit))
+                throw new GatewayBadRequestException("access_token_sha256 must be the 64 hex digits of the rejected token's SHA-256.");
+
+            await grain.ReportRejectedTokenAsync(hash.ToLowerInvariant());
+            return Results.NoContent();
+        });
+    }
+
+    private static async Task<T?> ReadJsonAsync<T>(HttpContext http, bool required) where T : class
+    {
+        var request = http.Request;
+        if (request.ContentLength is > MaxBodyBytes)
+            throw new GatewayBadRequestException($"The body is larger than {MaxBodyBytes} bytes.");
+
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, http.RequestAborted);
+        if (buffer.Length > MaxBodyBytes)
+            throw new GatewayBadRequestException($"The body is larger than {MaxBodyBytes} bytes.");
+        if (buffer.Length == 0)
+            return required ? throw new GatewayBadRequestException("A JSON body is required.") : null;
+        if (!request.HasJsonContentType())
+            throw new GatewayBadRequestException("Send the body as 'Content-Type: application/json'.");
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length))
+                ?? throw new GatewayBadRequestException("The body must be a JSON object.");
+        }
+        catch (JsonException)
+        {
+            throw new GatewayBadRequestException("The body is not valid JSON of the documented shape.");
+        }
+    }
+}

@@ -1,0 +1,22 @@
+namespace BoostedGrains.Silo.Hosting;
+
+/// <summary>Which cluster this silo joins and on which ports (configuration section <c>Cluster</c>).</summary>
+public sealed class ClusterSettings
+{
+    public const string SectionName = "Cluster";
+
+    /// <summary><c>Cluster__ClusterId</c>: silos with the same ID form one cluster.</summary>
+    public string ClusterId { get; set; } = "boostedgrains-dev";
+
+    /// <summary><c>Cluster__ServiceId</c>: stable across deployments; keys grain state.</summary>
+    public string ServiceId { get; set; } = "boostedgrains";
+
+    /// <summary><c>Cluster__SiloPort</c>: silo-to-silo traffic.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary><c>Cluster__GatewayPort</c>: where Orleans clients connect.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary><c>Cluster__PrimarySiloPort</c>: with localhost clustering, the silo port of the first silo, which the others join.</summary>
+    public int PrimarySiloPort { get; set; } = 11111;
+}
