@@ -1,1 +1,4 @@
-var app = WebApplication.Create(args); app.Run();
+using BoostedGrains.Silo.Hosting;
+
+var app = await SiloApp.CreateAsync(args);
+await app.RunAsync();

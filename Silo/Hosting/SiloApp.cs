@@ -1,0 +1,60 @@
+using BoostedGrains.Emulator;
+using BoostedGrains.Hosting;
+using BoostedGrains.Keys;
+using BoostedGrains.Silo.Gateway;
+using BoostedGrains.Silo.Health;
+using Microsoft.Extensions.Options;
+
+namespace BoostedGrains.Silo.Hosting;
+
+/// <summary>Builds the silo host: Orleans, the JWKS, the HTTP token API, health, and the embedded Boosted emulator.</summary>
+public static class SiloApp
+{
+    private const string DefaultUrl = "http://127.0.0.1:5000";
+
+    /// <summary>Creates the configured (not yet started) silo application.</summary>
+    public static async Task<WebApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        configure?.Invoke(builder);
+        var configuration = builder.Configuration;
+
+        var url = (configuration["urls"] ?? DefaultUrl).Split(';')[0];
+        builder.WebHost.UseUrls(url);
+        var jwksUrl = configuration.GetValue<Uri?>("Jwks:PublicUrl") ?? new Uri(new Uri(url.Replace("*", "localhost").Replace("+", "localhost")), "/.well-known/jwks.json");
+        configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Jwks:PublicUrl"] = jwksUrl.ToString() });
+
+        var embedded = EmbeddedBoosted.IsEnabled(configuration);
+        if (embedded)
+        {
+            var emulator = await EmbeddedBoosted.StartAsync(configuration, jwksUrl);
+            builder.Services.AddSingleton(emulator);
+            if (configuration.GetSection("Gateway:ApiKeys").GetChildren().All(key => string.IsNullOrEmpty(key.Value)))
+                configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Gateway:ApiKeys:0"] = GatewayOptions.DevelopmentApiKey });
+        }
+
+        builder.Services.AddBoostedGrains(configuration);
+        builder.Services.AddOptions<ClusterSettings>().Bind(configuration.GetSection(ClusterSettings.SectionName));
+        builder.Services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName))
+            .Validate(gateway => gateway.ApiKeys.Any(key => !string.IsNullOrWhiteSpace(key)),
+                "Gateway__ApiKeys__0 is not set: give at least one API key for app servers to present to the token API.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ApiKeyFilter>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHealthChecks().AddCheck<SiloReadyHealthCheck>("silo");
+        builder.Services.AddHostedService<StartupBanner>();
+
+        var cluster = configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
+        builder.UseOrleans(silo => silo
+            .UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort,
+                new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, cluster.PrimarySiloPort), cluster.ServiceId, cluster.ClusterId)
+            .AddMemoryGrainStorage(GrainStorage.Name));
+
+        var app = builder.Build();
+        app.UseStatusCodePages();
+        app.MapBoostedJwks();
+        app.MapTokenApi();
+        app.MapHealthChecks("/healthz");
+        return app;
+    }
+}
