@@ -19,4 +19,7 @@ public sealed class ClusterSettings
 
     /// <summary><c>Cluster__PrimarySiloPort</c>: with localhost clustering, the silo port of the first silo, which the others join.</summary>
     public int PrimarySiloPort { get; set; } = 11111;
+
+    /// <summary><c>Cluster__AdvertisedIP</c>: the address other silos reach this one at (Azure Table clustering); loopback when unset.</summary>
+    public string? AdvertisedIP { get; set; }
 }

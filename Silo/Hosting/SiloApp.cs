@@ -44,11 +44,7 @@ public static class SiloApp
         builder.Services.AddHealthChecks().AddCheck<SiloReadyHealthCheck>("silo");
         builder.Services.AddHostedService<StartupBanner>();
 
-        var cluster = configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
-        builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort,
-                new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, cluster.PrimarySiloPort), cluster.ServiceId, cluster.ClusterId)
-            .AddMemoryGrainStorage(GrainStorage.Name));
+        builder.UseOrleans(silo => silo.UseBoostedTopology(configuration));
 
         var app = builder.Build();
         app.UseStatusCodePages();
