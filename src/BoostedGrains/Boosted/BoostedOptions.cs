@@ -5,6 +5,7 @@ namespace BoostedGrains.Boosted;
 /// <summary>How to reach Boosted and who we are to it (configuration section <c>Boosted</c>).</summary>
 public sealed class BoostedOptions
 {
+    /// <summary>The configuration section these options bind to.</summary>
     public const string SectionName = "Boosted";
 
     /// <summary><c>Boosted__BaseUrl</c>: the API host, for example <c>https://sandbox.api.boosted.ai</c>.</summary>
@@ -37,8 +38,67 @@ public sealed class BoostedOptions
     /// <summary><c>Boosted__DefaultWorkspace__ExternalId</c>: the workspace of users whose profile names none.</summary>
     public ExternalEntity DefaultWorkspace { get; set; } = new() { ExternalId = "default" };
 
+    /// <summary><c>Boosted__RequestTimeout</c>: the longest one HTTP attempt to Boosted may take (default 10 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:05:00", ErrorMessage = "Boosted__RequestTimeout must be between 10 ms and 5 minutes.")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary><c>Boosted__TotalRequestTimeout</c>: the longest one call may take with all its retries and waits (default 30 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00", ErrorMessage = "Boosted__TotalRequestTimeout must be between 10 ms and 10 minutes.")]
+    public TimeSpan TotalRequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>Boosted__MaxRetries</c>: retries after a 5xx, 408, 429, timeout or network error (default 3).</summary>
+    [Range(0, 10, ErrorMessage = "Boosted__MaxRetries must be between 0 and 10.")]
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary><c>Boosted__RetryBaseDelay</c>: the first backoff delay; later ones grow exponentially with jitter (default 500 ms).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00", ErrorMessage = "Boosted__RetryBaseDelay must be between 1 ms and 1 minute.")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary><c>Boosted__BreakerFailureRatio</c>: the share of failed attempts that opens the circuit (default 0.5).</summary>
+    [Range(0.01, 1.0, ErrorMessage = "Boosted__BreakerFailureRatio must be between 0.01 and 1.")]
+    public double BreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary><c>Boosted__BreakerMinimumThroughput</c>: attempts within the sampling window before the circuit may open (default 10).</summary>
+    [Range(2, 10_000, ErrorMessage = "Boosted__BreakerMinimumThroughput must be between 2 and 10000.")]
+    public int BreakerMinimumThroughput { get; set; } = 10;
+
+    /// <summary><c>Boosted__BreakerSamplingDuration</c>: the window over which the failure ratio is measured (default 30 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00", ErrorMessage = "Boosted__BreakerSamplingDuration must be between 0.5 s and 1 hour.")]
+    public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>Boosted__BreakDuration</c>: how long an open circuit fails calls at once before probing Boosted again (default 15 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00", ErrorMessage = "Boosted__BreakDuration must be between 0.5 s and 1 hour.")]
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary><c>Boosted__MaxConcurrentExchanges</c>: token exchanges one silo runs at once; more wait in a queue (default 32).</summary>
+    [Range(1, 10_000, ErrorMessage = "Boosted__MaxConcurrentExchanges must be between 1 and 10000.")]
+    public int MaxConcurrentExchanges { get; set; } = 32;
+
+    /// <summary><c>Boosted__MaxConcurrentProvisioning</c>: account-management calls one silo runs at once (default 16).</summary>
+    [Range(1, 10_000, ErrorMessage = "Boosted__MaxConcurrentProvisioning must be between 1 and 10000.")]
+    public int MaxConcurrentProvisioning { get; set; } = 16;
+
+    /// <summary><c>Boosted__MaxQueuedRequests</c>: calls that may wait for a free slot per client before failing fast (default 1000).</summary>
+    [Range(0, 1_000_000, ErrorMessage = "Boosted__MaxQueuedRequests must be between 0 and 1000000.")]
+    public int MaxQueuedRequests { get; set; } = 1000;
+
+    /// <summary><c>Boosted__RefreshAheadFraction</c>: the share of a token's lifetime after which a token in use is renewed (default 0.7).</summary>
+    [Range(0.1, 0.95, ErrorMessage = "Boosted__RefreshAheadFraction must be between 0.1 and 0.95.")]
+    public double RefreshAheadFraction { get; set; } = 0.7;
+
+    /// <summary><c>Boosted__RefreshAheadJitter</c>: a random share of the lifetime added to the fraction, so tokens renew apart (default 0.15).</summary>
+    [Range(0.0, 0.5, ErrorMessage = "Boosted__RefreshAheadJitter must be between 0 and 0.5.")]
+    public double RefreshAheadJitter { get; set; } = 0.15;
+
+    /// <summary><c>Boosted__ExpirySafetyMargin</c>: a token this close to expiry is no longer handed out (default 30 s, at most a tenth of the lifetime).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Boosted__ExpirySafetyMargin must be between 0 and 10 minutes.")]
+    public TimeSpan ExpirySafetyMargin { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The token endpoint actually used.</summary>
-    public Uri ResolvedTokenEndpoint => TokenEndpoint ?? new Uri(BaseUrl!, "oauth2/token");
+    public Uri ResolvedTokenEndpoint => TokenEndpoint ?? new Uri(ApiBaseAddress, "oauth2/token");
+
+    /// <summary>The base URL with a trailing slash, so that relative paths keep any path prefix of <see cref="BaseUrl"/>.</summary>
+    public Uri ApiBaseAddress => BaseUrl!.AbsoluteUri.EndsWith('/') ? BaseUrl : new Uri(BaseUrl.AbsoluteUri + "/");
 
     /// <summary>The audience actually used.</summary>
     public string ResolvedAudience => Audience ?? ResolvedTokenEndpoint.ToString();
@@ -46,6 +106,7 @@ public sealed class BoostedOptions
     /// <summary>An entity named by the partner's external ID.</summary>
     public sealed class ExternalEntity
     {
+        /// <summary>The partner's own ID of the entity.</summary>
         public string ExternalId { get; set; } = "default";
     }
 }

@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BoostedGrains.Errors;
+using BoostedGrains.Hierarchy;
+
+namespace BoostedGrains.Boosted;
+
+/// <summary>
+/// Boosted's account-management API (spec §4). Every ensure is create-first and adopts the existing entity on 409,
+/// so repeating it never makes a duplicate.
+/// </summary>
+public sealed class BoostedAccountClient(HttpClient http, IManagementTokenSource managementTokens)
+{
+    private const string BasePath = "v2/account-management/";
+
+    /// <summary>Creates or adopts the organization with <paramref name="externalOrgId"/>; returns its Boosted <c>org_id</c>.</summary>
+    public async Task<string> EnsureOrganizationAsync(string externalOrgId, CancellationToken cancellationToken = default)
+    {
+        var body = new JsonObject { ["external_org_id"] = externalOrgId, ["name"] = externalOrgId };
+        var org = await EnsureAsync("organization", "org", "external_org_id", externalOrgId, body, cancellationToken);
+        return Id(org, "org", "org_id");
+    }
+
+    /// <summary>Creates or adopts the workspace with <paramref name="externalWorkspaceId"/> in <paramref name="orgId"/>.</summary>
+    public async Task<WorkspaceInfo> EnsureWorkspaceAsync(string orgId, string externalWorkspaceId, CancellationToken cancellationToken = default)
+    {
+        var body = new JsonObject { ["org_id"] = orgId, ["external_workspace_id"] = externalWorkspaceId, ["name"] = externalWorkspaceId };
+        var workspace = await EnsureAsync("workspace", "workspace", "external_workspace_id", externalWorkspaceId, body, cancellationToken);
+        // An adopted workspace reports the organization it really lives in, which is the one that counts.
+        var actualOrg = workspace.TryGetProperty("org_id", out var o) && o.GetString() is { Length: > 0 } id ? id : orgId;
+        return new WorkspaceInfo(externalWorkspaceId, Id(workspace, "workspace", "workspace_id"), actualOrg);
+    }
+
+    /// <summary>Creates or adopts the user with <paramref name="externalUserId"/> in <paramref name="workspaceId"/>; returns its <c>user_id</c>.</summary>
+    public async Task<string> EnsureUserAsync(string workspaceId, string externalUserId, string? email, string? name, CancellationToken cancellationToken = default)
+    {
+        var body = new JsonObject { ["workspace_id"] = workspaceId, ["external_user_id"] = externalUserId };
+        if (email is not null) body["email"] = email;
+        if (name is not null) body["name"] = name;
+        var user = await EnsureAsync("user", "user", "external_user_id", externalUserId, body, cancellationToken);
+        return Id(user, "user", "user_id");
+    }
+
+    private async Task<JsonElement> EnsureAsync(string path, string entity, string externalKey, string externalId, JsonObject body, CancellationToken cancellationToken)
+    {
+        var create = $"Create {entity}";
+        using (var created = await SendAuthorizedAsync(() => new HttpRequestMessage(HttpMethod.Put, BasePath + path) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") }, create, cancellationToken))
+        {
+            if (created.IsSuccessStatusCode)
+                return await EntityAsync(created, entity, create, cancellationToken);
+            if (created.StatusCode != HttpStatusCode.Conflict)
+                throw await FailureAsync(created, create, cancellationToken);
+        }
+
+        // 409: it exists already (an earlier attempt, another silo, or the partner): adopt it.
+        var adopt = $"Get {entity} by {externalKey}";
+        var query = $"{BasePath}{path}?{externalKey}={Uri.EscapeDataString(externalId)}";
+        using var found = await SendAuthorizedAsync(() => new HttpRequestMessage(HttpMethod.Get, query), adopt, cancellationToken);
+        if (found.IsSuccessStatusCode)
+            return await EntityAsync(found, entity, adopt, cancellationToken);
+        throw await FailureAsync(found, adopt, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendAuthorizedAsync(Func<HttpRequestMessage> createRequest, string operation, CancellationToken cancellationToken)
+    {
+        var token = await managementTokens.GetAsync(cancellationToken);
+        var response = await SendWithAsync(token, createRequest, operation, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.Unauthorized)
+            return response;
+
+        // The management token expired or was revoked early: drop it and try once more with a fresh one.
+        response.Dispose();
+        await managementTokens.RejectAsync(token, cancellationToken);
+        token = await managementTokens.GetAsync(cancellationToken);
+        response = await SendWithAsync(token, createRequest, operation, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.Unauthorized)
+            return response;
+        response.Dispose();
+        throw new BoostedAuthException(
+            $"{operation}: Boosted rejected a freshly obtained management token (HTTP 401): check that Boosted allows your client the account-management scope.",
+            "invalid_token", 401);
+    }
+
+    private async Task<HttpResponseMessage> SendWithAsync(Tokens.AccessToken token, Func<HttpRequestMessage> createRequest, string operation, CancellationToken cancellationToken)
+    {
+        using var request = createRequest();
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
+        return await BoostedHttp.SendAsync(http, request, operation, cancellationToken);
+    }
+
+    private static async Task<JsonElement> EntityAsync(HttpResponseMessage response, string entity, string operation, CancellationToken cancellationToken)
+    {
+        using var json = await BoostedHttp.ReadJsonAsync(response, cancellationToken);
+        if (json?.RootElement is { ValueKind: JsonValueKind.Object } root
+            && root.TryGetProperty(entity, out var value) && value.ValueKind == JsonValueKind.Object)
+            return value.Clone();
+        throw new BoostedRequestException(
+            $"{operation}: Boosted answered HTTP {(int)response.StatusCode} without the '{entity}' object; check Boosted__BaseUrl.",
+            (int)response.StatusCode, "invalid_response");
+    }
+
+    private static string Id(JsonElement entity, string name, string property) =>
+        entity.TryGetProperty(property, out var id) && id.ValueKind == JsonValueKind.String && id.GetString() is { Length: > 0 } value
+            ? value
+            : throw new BoostedRequestException($"Boosted returned a {name} without '{property}'; check Boosted__BaseUrl.", 200, "invalid_response");
+
+    private static async Task<BoostedException> FailureAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken)
+    {
+        if (BoostedHttp.IsTransient(response.StatusCode))
+            return BoostedHttp.Unavailable(operation, response);
+        using var json = await BoostedHttp.ReadJsonAsync(response, cancellationToken);
+        var status = (int)response.StatusCode;
+        var advice = response.StatusCode switch
+        {
+            HttpStatusCode.Forbidden => " Check that the management token has the account-management scope and the entity belongs to your client.",
+            HttpStatusCode.UnprocessableEntity => " Check the Boosted__Default*__ExternalId settings and the user's profile.",
+            _ => "",
+        };
+        return new BoostedRequestException($"{operation}: Boosted answered HTTP {status}: {Reason(json)}.{advice}", status);
+    }
+
+    // The envelope's message, or the 422 validation details as "loc: msg".
+    private static string Reason(JsonDocument? json)
+    {
+        if (json?.RootElement is not { ValueKind: JsonValueKind.Object } root)
+            return "no reason given";
+        if (root.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.Array)
+        {
+            var parts = detail.EnumerateArray()
+                .Where(d => d.ValueKind == JsonValueKind.Object)
+                .Select(d => $"{(d.TryGetProperty("loc", out var loc) && loc.ValueKind == JsonValueKind.Array ? string.Join('.', loc.EnumerateArray().Select(l => l.ToString())) : "?")}: " +
+                             $"{(d.TryGetProperty("msg", out var msg) ? msg.ToString() : "invalid")}");
+            return BoostedHttp.Clean(string.Join("; ", parts));
+        }
+        return BoostedHttp.Clean(root.TryGetProperty("message", out var message) ? message.ToString() : null);
+    }
+}

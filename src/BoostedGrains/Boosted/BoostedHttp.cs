@@ -1,0 +1,82 @@
+using System.Net;
+using System.Text.Json;
+using BoostedGrains.Errors;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
+using Polly.Timeout;
+
+namespace BoostedGrains.Boosted;
+
+/// <summary>Sends requests to Boosted and turns transport failures into the typed errors of the Abstractions.</summary>
+internal static class BoostedHttp
+{
+    /// <summary>Sends <paramref name="request"/>; every failure but the caller's own cancellation becomes <see cref="BoostedUnavailableException"/>.</summary>
+    public static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpRequestMessage request, string operation, CancellationToken cancellationToken)
+    {
+        // Inner exceptions are left out on purpose: Polly and socket exceptions are not Orleans-serializable and add
+        // nothing a caller can act on beyond the sentence below.
+        try
+        {
+            return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (BrokenCircuitException e)
+        {
+            throw new BoostedUnavailableException(
+                $"{operation}: Boosted has been failing, so this silo pauses its calls (circuit open); retry later.", null, e.RetryAfter);
+        }
+        catch (RateLimiterRejectedException e)
+        {
+            throw new BoostedUnavailableException(
+                $"{operation}: too many calls to Boosted are already waiting in this silo; retry later or raise Boosted__MaxQueuedRequests.", null, e.RetryAfter);
+        }
+        catch (Exception e) when (e is TimeoutRejectedException or OperationCanceledException)
+        {
+            throw new BoostedUnavailableException(
+                $"{operation}: Boosted did not answer in time (Boosted__RequestTimeout, Boosted__TotalRequestTimeout); retry later.");
+        }
+        catch (HttpRequestException e)
+        {
+            throw new BoostedUnavailableException(
+                $"{operation}: Boosted could not be reached at {request.RequestUri?.GetLeftPart(UriPartial.Authority)} ({e.HttpRequestError}); check Boosted__BaseUrl and the network.");
+        }
+    }
+
+    /// <summary>True for answers that mean "try again later": 408, 429 and 5xx.</summary>
+    public static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
+
+    /// <summary>The error for a transient answer that is left after every retry was spent.</summary>
+    public static BoostedUnavailableException Unavailable(string operation, HttpResponseMessage response) =>
+        new($"{operation}: Boosted answered HTTP {(int)response.StatusCode} after every retry; retry later.",
+            (int)response.StatusCode, BoostedResilience.RetryAfter(response));
+
+    /// <summary>The response body as JSON, or null when it is empty or not JSON.</summary>
+    public static async Task<JsonDocument?> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            return await JsonDocument.ParseAsync(stream, default, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Text from Boosted that is safe to repeat in an exception: printable, short. Only used for account-management
+    /// answers, which describe our own request, never for the token endpoint's descriptions.
+    /// </summary>
+    public static string Clean(string? text, int maxLength = 200)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return "no reason given";
+        var printable = new string(text.Where(c => !char.IsControl(c)).ToArray()).Trim();
+        return printable.Length <= maxLength ? printable : printable[..maxLength] + "...";
+    }
+}

@@ -1,0 +1,48 @@
+using BoostedGrains.Boosted;
+using BoostedGrains.Tokens;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers what the token and hierarchy grains need on a silo.</summary>
+public static class BoostedServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds <see cref="BoostedOptions"/> to the <c>Boosted</c> section (validated at start) and adds the Boosted HTTP
+    /// clients with their resilience pipelines, the management-token source and <see cref="TimeProvider.System"/>.
+    /// An <c>IAssertionSigner</c> must be registered as well (the key ring).
+    /// </summary>
+    public static IServiceCollection AddBoostedTokens(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<BoostedOptions>()
+            .Bind(configuration.GetSection(BoostedOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IManagementTokenSource, GrainManagementTokenSource>();
+
+        services.AddHttpClient<BoostedTokenClient>(ConfigureClient)
+            .AddResilienceHandler(BoostedResilience.TokenPipeline, (builder, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<BoostedOptions>>().Value;
+                BoostedResilience.Configure(builder, options, options.MaxConcurrentExchanges);
+            });
+        services.AddHttpClient<BoostedAccountClient>(ConfigureClient)
+            .AddResilienceHandler(BoostedResilience.AccountPipeline, (builder, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<BoostedOptions>>().Value;
+                BoostedResilience.Configure(builder, options, options.MaxConcurrentProvisioning);
+            });
+        return services;
+    }
+
+    private static void ConfigureClient(IServiceProvider services, HttpClient http)
+    {
+        var options = services.GetRequiredService<IOptions<BoostedOptions>>().Value;
+        http.BaseAddress = options.ApiBaseAddress;
+        // The pipeline's total timeout is the limit; HttpClient's own 100 s default would only cut it short.
+        http.Timeout = Timeout.InfiniteTimeSpan;
+    }
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using BoostedGrains.Errors;
+using BoostedGrains.Tokens;
+using Microsoft.Extensions.Options;
+
+namespace BoostedGrains.Boosted;
+
+/// <summary>Boosted's token endpoint (spec §3): exchanges a signed assertion for an access token.</summary>
+public sealed partial class BoostedTokenClient(HttpClient http, IOptions<BoostedOptions> options, TimeProvider time)
+{
+    private const string Operation = "Token exchange";
+
+    // Boosted documents one hour; RFC 6749 makes expires_in only recommended, so its absence is not an error.
+    private static readonly TimeSpan DocumentedLifetime = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Exchanges <paramref name="assertion"/> for a token with <paramref name="scope"/>. Throws
+    /// <see cref="BoostedAuthException"/> when Boosted refuses, <see cref="BoostedUnavailableException"/> when it cannot answer.
+    /// </summary>
+    public async Task<AccessToken> ExchangeAsync(string assertion, string scope, CancellationToken cancellationToken = default)
+    {
+        var settings = options.Value;
+        using var request = new HttpRequestMessage(HttpMethod.Post, settings.ResolvedTokenEndpoint)
+        {
+            Content = new FormUrlEncodedContent(
+            [
+                new("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"),
+                new("subject_token", assertion),
+                new("subject_token_type", "urn:ietf:params:oauth:token-type:jwt"),
+                new("client_id", settings.ClientId),
+                new("client_secret", settings.ClientSecret),
+                new("scope", scope),
+            ]),
+        };
+        // Taken before sending, so the computed expiry is never later than Boosted's.
+        var sentAt = time.GetUtcNow();
+        using var response = await BoostedHttp.SendAsync(http, request, Operation, cancellationToken);
+        if (response.IsSuccessStatusCode)
+            return await ReadTokenAsync(response, scope, sentAt, cancellationToken);
+        if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized)
+            throw await RefusalAsync(response, scope, cancellationToken);
+        if (BoostedHttp.IsTransient(response.StatusCode))
+            throw BoostedHttp.Unavailable(Operation, response);
+        throw new BoostedRequestException(
+            $"{Operation}: Boosted answered HTTP {(int)response.StatusCode}, which its token endpoint does not document; check Boosted__TokenEndpoint.",
+            (int)response.StatusCode);
+    }
+
+    private static async Task<AccessToken> ReadTokenAsync(HttpResponseMessage response, string scope, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    {
+        using var json = await BoostedHttp.ReadJsonAsync(response, cancellationToken);
+        if (json?.RootElement is not { ValueKind: JsonValueKind.Object } root
+            || !root.TryGetProperty("access_token", out var value) || value.ValueKind != JsonValueKind.String
+            || value.GetString() is not { Length: > 0 } token)
+            throw Malformed("no access_token");
+
+        var lifetime = DocumentedLifetime;
+        if (root.TryGetProperty("expires_in", out var expiresIn))
+        {
+            if (expiresIn.ValueKind != JsonValueKind.Number || !expiresIn.TryGetDouble(out var seconds) || seconds <= 0 || seconds > TimeSpan.FromDays(365).TotalSeconds)
+                throw Malformed("an expires_in that is not a positive number of seconds");
+            lifetime = TimeSpan.FromSeconds(seconds);
+        }
+
+        var granted = root.TryGetProperty("scope", out var s) && s.ValueKind == JsonValueKind.String && s.GetString() is { Length: > 0 } g ? g : scope;
+        return new AccessToken(token, sentAt + lifetime, granted);
+    }
+
+    private static BoostedRequestException Malformed(string what) =>
+        new($"{Operation}: Boosted answered 200 with {what}; check that Boosted__TokenEndpoint is Boosted's token endpoint.", 200, "invalid_response");
+
+    private static async Task<BoostedAuthException> RefusalAsync(HttpResponseMessage response, string scope, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        using var json = await BoostedHttp.ReadJsonAsync(response, cancellationToken);
+        // error_description is never repeated: a verifier may quote the assertion or the request back in it.
+        var code = json?.RootElement is { ValueKind: JsonValueKind.Object } root
+            && root.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String
+            && e.GetString() is { } c && SafeCode().IsMatch(c) ? c : null;
+        var shownScope = SafeCode().IsMatch(scope) ? $"'{scope}'" : "requested";
+        var message = code switch
+        {
+            "invalid_client" =>
+                $"Boosted rejected the client credentials (invalid_client, HTTP {status}): check Boosted__ClientId and Boosted__ClientSecret.",
+            "invalid_grant" =>
+                $"Boosted rejected the assertion (invalid_grant, HTTP {status}): check that Jwks__PublicUrl is registered with Boosted and serves the signing key, " +
+                "that this machine's clock is right, that Boosted__Audience and Boosted__ClientId are what Boosted issued, and that the subject is a user Boosted knows (Boosted__SubjectClaim).",
+            "invalid_scope" =>
+                $"Boosted refused the {shownScope} scope (invalid_scope, HTTP {status}): check Boosted__UserScope and the scopes Boosted allows your client.",
+            "invalid_request" =>
+                $"Boosted rejected the token request as malformed (invalid_request, HTTP {status}): check that Boosted__ClientId and Boosted__ClientSecret are set and Boosted__TokenEndpoint is right.",
+            _ =>
+                $"Boosted refused the token exchange (HTTP {status}, error '{code ?? "none"}'): check the Boosted__ settings and that Jwks__PublicUrl is registered with Boosted.",
+        };
+        return new BoostedAuthException(message, code, status);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_.:-]{1,64}$")]
+    private static partial Regex SafeCode();
+}

@@ -1,0 +1,104 @@
+using BoostedGrains.Boosted;
+
+namespace BoostedGrains.Tokens;
+
+/// <summary>
+/// One scope's current token and its in-flight exchange (design rules 1–3). Lives on a grain's turn. The token is
+/// handed out while valid; inside its refresh window a renewal starts in the background; only a caller that finds no
+/// valid token waits, and it waits for the one shared exchange.
+/// </summary>
+internal sealed class RenewableToken(BoostedOptions options, TimeProvider time, Action? renewed = null)
+{
+    // After a failed background renewal the still-valid token keeps being served; wait a little before the next try
+    // so that every call during an outage does not become an exchange.
+    private static readonly TimeSpan BackgroundRetryDelay = TimeSpan.FromSeconds(5);
+
+    private readonly SingleFlight<AccessToken> _exchange = new();
+    private AccessToken? _current;
+    private string? _currentHash;
+    private TimeSpan _margin;
+    private DateTimeOffset _lastServed;
+    private DateTimeOffset _nextBackgroundAttempt;
+
+    /// <summary>The token held now, valid or not.</summary>
+    public AccessToken? Current => _current;
+
+    /// <summary>When the current token was obtained.</summary>
+    public DateTimeOffset? LastRenewal { get; private set; }
+
+    /// <summary>When the current token enters its refresh window.</summary>
+    public DateTimeOffset RefreshAt { get; private set; }
+
+    /// <summary>The current token if it is valid (renewing it in the background when due), else the shared exchange.</summary>
+    public Task<AccessToken> GetAsync(Func<Task<AccessToken>> exchange)
+    {
+        var now = time.GetUtcNow();
+        _lastServed = now;
+        if (_current is not { } token || now >= token.ExpiresAt - _margin)
+            return _exchange.RunAsync(() => ExchangeAsync(exchange));
+        if (now >= RefreshAt && now >= _nextBackgroundAttempt)
+            RenewInBackground(exchange);
+        return Task.FromResult(token);
+    }
+
+    /// <summary>Renews in the background if the token was handed out recently (within its refresh lead); idle tokens are left alone.</summary>
+    public void RenewIfInUse(Func<Task<AccessToken>> exchange)
+    {
+        if (_current is { } token && time.GetUtcNow() - _lastServed <= token.ExpiresAt - RefreshAt)
+            RenewInBackground(exchange);
+    }
+
+    /// <summary>Drops the current token and renews it, but only if <paramref name="sha256Hex"/> is its hash.</summary>
+    public bool Reject(string sha256Hex, Func<Task<AccessToken>> exchange)
+    {
+        if (_currentHash is null || !string.Equals(_currentHash, sha256Hex.Trim(), StringComparison.OrdinalIgnoreCase))
+            return false;
+        _current = null;
+        _currentHash = null;
+        RenewInBackground(exchange);
+        return true;
+    }
+
+    private void RenewInBackground(Func<Task<AccessToken>> exchange)
+    {
+        if (_exchange.IsRunning)
+            return;
+        // Nobody awaits a background renewal: observe its failure (the grain has recorded it) so it is not unobserved.
+        _exchange.RunAsync(() => ExchangeAsync(exchange))
+            .ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task<AccessToken> ExchangeAsync(Func<Task<AccessToken>> exchange)
+    {
+        AccessToken token;
+        try
+        {
+            token = await exchange();
+        }
+        catch
+        {
+            _nextBackgroundAttempt = time.GetUtcNow() + BackgroundRetryDelay;
+            throw;
+        }
+        Accept(token);
+        return token;
+    }
+
+    private void Accept(AccessToken token)
+    {
+        var now = time.GetUtcNow();
+        var lifetime = token.ExpiresAt - now;
+        // Short-lived tokens (tests, or a Boosted that shortens them) keep most of their life usable.
+        _margin = TimeSpan.FromTicks(Math.Min(options.ExpirySafetyMargin.Ticks, Math.Max(0, lifetime.Ticks / 10)));
+        // Jitter spreads the renewals of tokens obtained together (design rule 2).
+        var fraction = Math.Min(0.95, options.RefreshAheadFraction + Random.Shared.NextDouble() * options.RefreshAheadJitter);
+        var refreshAt = now + lifetime * fraction;
+        RefreshAt = refreshAt < token.ExpiresAt - _margin ? refreshAt : token.ExpiresAt - _margin;
+        _current = token;
+        _currentHash = TokenHash.Sha256Hex(token.Value);
+        _nextBackgroundAttempt = now;
+        LastRenewal = now;
+        renewed?.Invoke();
+    }
+}

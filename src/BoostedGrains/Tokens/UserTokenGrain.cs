@@ -1,0 +1,166 @@
+using BoostedGrains.Boosted;
+using BoostedGrains.Errors;
+using BoostedGrains.Hierarchy;
+using BoostedGrains.Hosting;
+using BoostedGrains.Keys;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace BoostedGrains.Tokens;
+
+/// <summary>
+/// One end user's Boosted tokens (design §3). Reentrant: callers keep getting the valid token while an exchange is in
+/// flight, and every caller that needs a new token awaits the same exchange. Refresh ahead has two triggers: a call
+/// that finds the token in its refresh window renews it in the background, and a one-shot timer at the start of the
+/// window renews it if it was handed out recently, so a user active shortly before the window does not wait after it.
+/// The timer does not keep the grain alive, so idle users are renewed only when they ask again.
+/// </summary>
+[Reentrant]
+public sealed class UserTokenGrain(
+    [PersistentState("user", GrainStorage.Name)] IPersistentState<UserTokenState> state,
+    BoostedTokenClient tokenClient,
+    BoostedAccountClient accountClient,
+    IAssertionSigner signer,
+    IOptions<BoostedOptions> options,
+    TimeProvider time,
+    ILogger<UserTokenGrain> logger) : Grain, IUserTokenGrain
+{
+    private readonly SerializedState<UserTokenState> _state = new(state);
+    private readonly BoostedOptions _options = options.Value;
+    private readonly Dictionary<string, RenewableToken> _tokens = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IGrainTimer> _refreshTimers = new(StringComparer.Ordinal);
+    private readonly SingleFlight<string> _provisioning = new();
+    private string? _lastError;
+
+    // Checked on every call: a grain can be reached with any key, not only through GetUserTokenGrain.
+    private string UserId => UserIds.Validate(this.GetPrimaryKeyString());
+
+    /// <inheritdoc />
+    public Task<AccessToken> GetAccessTokenAsync() => GetAccessTokenAsync(_options.UserScope);
+
+    /// <inheritdoc />
+    public Task<AccessToken> GetAccessTokenAsync(string scope)
+    {
+        _ = UserId;
+        ValidateScope(scope);
+        return Token(scope).GetAsync(() => ExchangeAsync(scope));
+    }
+
+    /// <inheritdoc />
+    public Task ReportRejectedTokenAsync(string accessTokenSha256)
+    {
+        _ = UserId;
+        ArgumentException.ThrowIfNullOrWhiteSpace(accessTokenSha256);
+        foreach (var (scope, token) in _tokens)
+        {
+            if (token.Reject(accessTokenSha256, () => ExchangeAsync(scope)))
+                break;
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task SetProfileAsync(UserProfile profile)
+    {
+        _ = UserId;
+        ArgumentNullException.ThrowIfNull(profile);
+        return _state.UpdateAsync(s =>
+        {
+            if (s.BoostedUserId is not null)
+                return false;
+            s.Profile = profile;
+            return true;
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<UserTokenStatus> GetStatusAsync()
+    {
+        var stored = _state.Current;
+        var token = _tokens.GetValueOrDefault(_options.UserScope);
+        return Task.FromResult(new UserTokenStatus(
+            UserId, stored.BoostedUserId is not null, stored.BoostedUserId, stored.Workspace,
+            token?.Current?.ExpiresAt, token?.LastRenewal, _lastError));
+    }
+
+    private RenewableToken Token(string scope)
+    {
+        if (!_tokens.TryGetValue(scope, out var token))
+        {
+            token = new RenewableToken(_options, time, () => ScheduleRefresh(scope));
+            _tokens[scope] = token;
+        }
+        return token;
+    }
+
+    private async Task<AccessToken> ExchangeAsync(string scope)
+    {
+        try
+        {
+            var boostedUserId = await EnsureProvisionedAsync();
+            var subject = _options.SubjectClaim == SubjectClaim.ExternalUserId ? UserId : boostedUserId;
+            var assertion = await signer.CreateAssertionAsync(subject);
+            var token = await tokenClient.ExchangeAsync(assertion, scope);
+            _lastError = null;
+            return token;
+        }
+        catch (Exception e)
+        {
+            // Typed errors carry safe, actionable messages; anything else is named by type only, since its message
+            // (storage, signing) is not ours to vouch for.
+            _lastError = e is BoostedException or InvalidUserIdException ? e.Message : $"{e.GetType().Name} while renewing the token.";
+            logger.LogWarning("Renewing the {Scope} token of user {UserId} failed: {Error}", scope, this.GetPrimaryKeyString(), _lastError);
+            throw;
+        }
+    }
+
+    private Task<string> EnsureProvisionedAsync() =>
+        _state.Current.BoostedUserId is { } id ? Task.FromResult(id) : _provisioning.RunAsync(ProvisionAsync);
+
+    private async Task<string> ProvisionAsync()
+    {
+        var profile = _state.Current.Profile ?? new UserProfile();
+        var workspace = await GrainFactory.GetGrain<IAccountGrain>(profile.Workspace ?? _options.DefaultWorkspace.ExternalId).EnsureCreatedAsync();
+        var boostedUserId = await accountClient.EnsureUserAsync(workspace.WorkspaceId, UserId, profile.Email, profile.Name);
+        await _state.UpdateAsync(s =>
+        {
+            if (s.BoostedUserId is not null)
+                return false;
+            s.BoostedUserId = boostedUserId;
+            s.Workspace = workspace.ExternalId;
+            s.WorkspaceId = workspace.WorkspaceId;
+            return true;
+        });
+        // Another activation may have stored the user first; what is stored is the truth.
+        return _state.Current.BoostedUserId ?? boostedUserId;
+    }
+
+    private void ScheduleRefresh(string scope)
+    {
+        if (_refreshTimers.Remove(scope, out var previous))
+            previous.Dispose();
+        var due = _tokens[scope].RefreshAt - time.GetUtcNow();
+        _refreshTimers[scope] = this.RegisterGrainTimer(
+            static (target, _) =>
+            {
+                target.Grain.OnRefreshDue(target.Scope);
+                return Task.CompletedTask;
+            },
+            (Grain: this, Scope: scope),
+            new GrainTimerCreationOptions(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = false });
+    }
+
+    private void OnRefreshDue(string scope)
+    {
+        if (_refreshTimers.Remove(scope, out var timer))
+            timer.Dispose();
+        _tokens[scope].RenewIfInUse(() => ExchangeAsync(scope));
+    }
+
+    private static void ValidateScope(string scope)
+    {
+        if (string.IsNullOrWhiteSpace(scope) || scope.Length > 256 || scope.Any(char.IsControl))
+            throw new ArgumentException("The scope must be non-empty space-delimited Boosted scopes (for example 'thread'), at most 256 characters.", nameof(scope));
+    }
+}

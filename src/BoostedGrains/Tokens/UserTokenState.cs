@@ -1,0 +1,18 @@
+namespace BoostedGrains.Tokens;
+
+/// <summary>What a user grain persists: the Boosted identity and the profile, never a token.</summary>
+[GenerateSerializer]
+public sealed class UserTokenState
+{
+    /// <summary>The <c>user_id</c> Boosted gave the user, once provisioned.</summary>
+    [Id(0)] public string? BoostedUserId { get; set; }
+
+    /// <summary>The partner's external ID of the user's workspace.</summary>
+    [Id(1)] public string? Workspace { get; set; }
+
+    /// <summary>Boosted's <c>workspace_id</c> of that workspace.</summary>
+    [Id(2)] public string? WorkspaceId { get; set; }
+
+    /// <summary>The profile to create the user with.</summary>
+    [Id(3)] public UserProfile? Profile { get; set; }
+}
