@@ -65,7 +65,12 @@ internal sealed class KeyRingGrain(
         var now = time.GetUtcNow();
         if (Timeline.GetKeyNeed(now) != KeyNeed.None)
         {
-            var pending = _scheduledKey ??= AddScheduledKeyAsync();
+            // Single flight: later readers join the generation already running.
+            if (_scheduledKey is null or { IsCompleted: true })
+            {
+                _scheduledKey = AddScheduledKeyAsync();
+            }
+            var pending = _scheduledKey;
             // Only wait when there is nothing to publish at all; otherwise the current keys serve while the new one is made.
             if (Timeline.Published(now).Count == 0)
             {
@@ -97,10 +102,6 @@ internal sealed class KeyRingGrain(
         {
             // Nobody may be awaiting this task; the next read tries again.
             logger.LogError(ex, "Key ring could not add a scheduled key");
-        }
-        finally
-        {
-            _scheduledKey = null;
         }
     }
 

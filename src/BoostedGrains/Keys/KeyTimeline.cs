@@ -100,8 +100,9 @@ internal sealed class KeyTimeline(KeyRingState state, KeyRingOptions options)
     public KeyStatus StatusOf(KeyRecord key, DateTimeOffset now) =>
         !key.IsLive ? KeyStatus.Revoked
         : key == SelectSigner(now) ? KeyStatus.Signing
+        // A key an operator's rotation overtook before it could sign never will: it is retired already.
+        : now >= key.RetiresAt || key.RetiresAt <= key.EligibleAt ? KeyStatus.Retired
         : now < key.EligibleAt ? KeyStatus.Propagating
-        : now >= key.RetiresAt ? KeyStatus.Retired
         : KeyStatus.Eligible;
 
     /// <summary>What silos cache.</summary>
