@@ -22,6 +22,10 @@ public sealed class AssertionSigner(SigningKeyCache cache, IOptions<BoostedOptio
         var options = boosted.Value;
         var clientId = options.ClientId
             ?? throw new InvalidOperationException("Boosted__ClientId is not set: give the client ID Boosted issued to you.");
+        if (options.Audience is null && options.TokenEndpoint is null && options.BaseUrl is null)
+        {
+            throw new InvalidOperationException("Boosted__BaseUrl is not set (nor Boosted__Audience): the assertion has no audience.");
+        }
         // Whole seconds, so that exp - iat is exactly the lifetime once both are written as NumericDate.
         var now = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
         var descriptor = new SecurityTokenDescriptor

@@ -12,7 +12,7 @@ public interface IKeyRingGrain : IGrainWithStringKey
     /// <summary>Creates a new key now; it signs after propagating (at once only when no key can sign) and the current key retires then.</summary>
     Task<KeyInfo> RotateNowAsync();
 
-    /// <summary>Revokes a key: it leaves the JWKS at once and never signs again; a replacement is published if needed. False when unknown.</summary>
+    /// <summary>Revokes a key: it leaves the JWKS at once and never signs again; a replacement is published if needed. False when unknown or already revoked.</summary>
     Task<bool> RevokeAsync(string kid);
 
     /// <summary>Every key with its timeline, public data only.</summary>
