@@ -1,0 +1,47 @@
+using BoostedGrains.Boosted;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace BoostedGrains.Keys;
+
+/// <summary>Signs spec §2 assertions with this silo's cached key; never calls the key ring grain.</summary>
+public sealed class AssertionSigner(SigningKeyCache cache, IOptions<BoostedOptions> boosted, TimeProvider time) : IAssertionSigner
+{
+    /// <summary>The assertion lifetime: under Boosted's 300 s limit, with room for a little clock drift.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(240);
+
+    // No default times: the handler would otherwise add an nbf and take its clock from DateTime.UtcNow.
+    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    /// <inheritdoc />
+    public ValueTask<string> CreateAssertionAsync(string subject, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(subject);
+        var key = cache.GetSigningKey();
+        var options = boosted.Value;
+        var clientId = options.ClientId
+            ?? throw new InvalidOperationException("Boosted__ClientId is not set: give the client ID Boosted issued to you.");
+        if (options.Audience is null && options.TokenEndpoint is null && options.BaseUrl is null)
+        {
+            throw new InvalidOperationException("Boosted__BaseUrl is not set (nor Boosted__Audience): the assertion has no audience.");
+        }
+        // Whole seconds, so that exp - iat is exactly the lifetime once both are written as NumericDate.
+        var now = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = clientId,
+            Audience = options.ResolvedAudience,
+            IssuedAt = now.UtcDateTime,
+            Expires = now.Add(Lifetime).UtcDateTime,
+            TokenType = "JWT",
+            SigningCredentials = key.Credentials,
+            Claims = new Dictionary<string, object>
+            {
+                [JwtRegisteredClaimNames.Sub] = subject,
+                [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
+            },
+        };
+        return ValueTask.FromResult(_handler.CreateToken(descriptor));
+    }
+}

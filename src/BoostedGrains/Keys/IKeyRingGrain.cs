@@ -1,0 +1,20 @@
+namespace BoostedGrains.Keys;
+
+/// <summary>
+/// The cluster's one key ring (key <see cref="KeyRingGrainFactoryExtensions.DefaultKey"/>). Silos read it every
+/// refresh interval and cache what they need; nothing calls it per exchange.
+/// </summary>
+public interface IKeyRingGrain : IGrainWithStringKey
+{
+    /// <summary>Advances the timeline and returns what silos cache: published keys, the (encrypted) signing key, the next transition.</summary>
+    Task<KeyRingSnapshot> GetSnapshotAsync();
+
+    /// <summary>Creates a new key now; it signs after propagating (at once only when no key can sign) and the current key retires then.</summary>
+    Task<KeyInfo> RotateNowAsync();
+
+    /// <summary>Revokes a key: it leaves the JWKS at once and never signs again; a replacement is published if needed. False when unknown or already revoked.</summary>
+    Task<bool> RevokeAsync(string kid);
+
+    /// <summary>Every key with its timeline, public data only.</summary>
+    Task<IReadOnlyList<KeyInfo>> ListKeysAsync();
+}

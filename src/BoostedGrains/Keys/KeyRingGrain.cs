@@ -1,0 +1,133 @@
+using BoostedGrains.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Storage;
+
+namespace BoostedGrains.Keys;
+
+/// <summary>
+/// Holds the key ring and advances its timeline whenever it is read (every silo reads it each refresh interval, so
+/// no timer is needed). Reentrant so that readers are never held up by key generation, which runs on the thread pool;
+/// every change to the state happens synchronously within one turn, and writes are serialized.
+/// </summary>
+[Reentrant]
+internal sealed class KeyRingGrain(
+    [PersistentState("keyring", GrainStorage.Name)] IPersistentState<KeyRingState> ring,
+    IOptions<KeyRingOptions> options,
+    IPrivateKeyProtector protector,
+    TimeProvider time,
+    ILogger<KeyRingGrain> logger) : Grain, IKeyRingGrain
+{
+    private readonly KeyRingOptions _options = options.Value;
+    private Task? _scheduledKey;
+    private Task _lastWrite = Task.CompletedTask;
+
+    // Rebuilt on each use: a re-read after a write conflict replaces ring.State.
+    private KeyTimeline Timeline => new(ring.State, _options);
+
+    public async Task<KeyRingSnapshot> GetSnapshotAsync()
+    {
+        await AdvanceAsync();
+        return Timeline.CreateSnapshot(time.GetUtcNow());
+    }
+
+    public async Task<IReadOnlyList<KeyInfo>> ListKeysAsync()
+    {
+        await AdvanceAsync();
+        return Timeline.List(time.GetUtcNow());
+    }
+
+    public async Task<KeyInfo> RotateNowAsync()
+    {
+        var key = await GenerateAsync();
+        var now = time.GetUtcNow();
+        Timeline.AddRotation(key, now);
+        logger.LogInformation("Key ring rotated by request: new key {Kid} signs from {EligibleAt:O}", key.Kid, key.EligibleAt);
+        await WriteAsync();
+        return Timeline.List(now).Single(k => k.Kid == key.Kid);
+    }
+
+    public async Task<bool> RevokeAsync(string kid)
+    {
+        if (!Timeline.Revoke(kid, time.GetUtcNow()))
+        {
+            return false;
+        }
+        logger.LogWarning("Signing key {Kid} revoked: unpublished and never used again", kid);
+        await WriteAsync();
+        await AdvanceAsync();
+        return true;
+    }
+
+    private async Task AdvanceAsync()
+    {
+        var now = time.GetUtcNow();
+        if (Timeline.GetKeyNeed(now) != KeyNeed.None)
+        {
+            // Single flight: later readers join the generation already running.
+            if (_scheduledKey is null or { IsCompleted: true })
+            {
+                _scheduledKey = AddScheduledKeyAsync();
+            }
+            var pending = _scheduledKey;
+            // Only wait when there is nothing to publish at all; otherwise the current keys serve while the new one is made.
+            if (Timeline.Published(now).Count == 0)
+            {
+                await pending;
+            }
+        }
+        if (Timeline.Prune(time.GetUtcNow()))
+        {
+            await WriteAsync();
+        }
+    }
+
+    private async Task AddScheduledKeyAsync()
+    {
+        try
+        {
+            var key = await GenerateAsync();
+            var now = time.GetUtcNow();
+            var need = Timeline.GetKeyNeed(now);
+            if (need == KeyNeed.None)
+            {
+                return; // an operator's rotation filled the need meanwhile
+            }
+            Timeline.AddScheduled(key, need, now);
+            logger.LogInformation("Key ring published {Need} key {Kid}; it signs from {EligibleAt:O}", need, key.Kid, key.EligibleAt);
+            await WriteAsync();
+        }
+        catch (Exception ex)
+        {
+            // Nobody may be awaiting this task; the next read tries again.
+            logger.LogError(ex, "Key ring could not add a scheduled key");
+        }
+    }
+
+    // RSA generation costs ~200 ms of CPU: keep it off the grain's turn.
+    private Task<KeyRecord> GenerateAsync() =>
+        Task.Run(() => KeyFactory.Create(_options.Algorithm, _options.KeySize, protector));
+
+    private Task WriteAsync()
+    {
+        ring.State.Version++;
+        return _lastWrite = WriteAfterAsync(_lastWrite);
+    }
+
+    private async Task WriteAfterAsync(Task previous)
+    {
+        // The previous write's caller observes its failure; this one only has to come after it.
+        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        try
+        {
+            await ring.WriteStateAsync();
+        }
+        catch (InconsistentStateException)
+        {
+            // Another activation wrote the ring: adopt its state instead of overwriting it.
+            await ring.ReadStateAsync();
+            throw;
+        }
+    }
+}

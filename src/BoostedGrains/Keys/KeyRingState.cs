@@ -1,0 +1,15 @@
+namespace BoostedGrains.Keys;
+
+/// <summary>The persisted key ring.</summary>
+[GenerateSerializer]
+public sealed class KeyRingState
+{
+    /// <summary>Every key that is still published or still listed for operators.</summary>
+    [Id(0)] public List<KeyRecord> Keys { get; set; } = [];
+
+    /// <summary>Set once the first key was published; afterwards no new key may sign before it has propagated.</summary>
+    [Id(1)] public bool EverPublished { get; set; }
+
+    /// <summary>Incremented on every change.</summary>
+    [Id(2)] public long Version { get; set; }
+}

@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Logging;
+
+namespace BoostedGrains.Keys;
+
+/// <summary>
+/// This silo's copy of the key ring: the decrypted signing key and the JWKS. Refreshed from the grain every
+/// <see cref="KeyRingOptions.RefreshInterval"/> and right after each transition, so signing never calls the grain.
+/// A revoked key therefore stops signing here within one refresh interval (sooner where <see cref="RefreshAsync"/> is called).
+/// </summary>
+public sealed class SigningKeyCache(IGrainFactory grains, IPrivateKeyProtector protector, ILogger<SigningKeyCache> logger)
+{
+    private readonly SemaphoreSlim _refreshing = new(1, 1);
+    private volatile Entry? _entry;
+
+    /// <summary>True once a snapshot of the ring was loaded (for health checks).</summary>
+    public bool IsLoaded => _entry is not null;
+
+    /// <summary>The JWKS to serve, or null before the first load.</summary>
+    public JwksDocument? Jwks => _entry?.Jwks;
+
+    /// <summary>When the ring next changes; the refresh service re-reads it then.</summary>
+    public DateTimeOffset? NextTransitionAt => _entry?.Snapshot.NextTransitionAt;
+
+    /// <summary>The key to sign with now; throws <see cref="SigningKeyUnavailableException"/> saying why there is none.</summary>
+    public SigningKey GetSigningKey()
+    {
+        var entry = _entry ?? throw new SigningKeyUnavailableException(
+            "The signing keys are not loaded yet: the silo is starting or the key ring grain cannot be reached. Retry shortly.");
+        if (entry.Signer is { } signer)
+        {
+            return signer;
+        }
+        if (entry.Snapshot.Signer is not null)
+        {
+            throw new SigningKeyUnavailableException(
+                "The current signing key cannot be decrypted on this silo: check KeyRing__Kek__Id and KeyRing__Kek__Key (see the log).");
+        }
+        var at = entry.Snapshot.NextEligibleAt;
+        throw new SigningKeyUnavailableException(
+            at is null
+                ? "No signing key is eligible and none is propagating: the key ring is creating one. Retry shortly."
+                : $"No signing key is eligible until {at:O}, when the newest key has propagated (KeyRing__PropagationTime). "
+                  + "An operator's rotate-now makes a key that signs at once.",
+            at);
+    }
+
+    /// <summary>Re-reads the ring now (after a rotation or revocation on this silo, and in tests).</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        await _refreshing.WaitAsync(cancellationToken);
+        try
+        {
+            var snapshot = await grains.GetKeyRing().GetSnapshotAsync().WaitAsync(cancellationToken);
+            Apply(snapshot);
+        }
+        finally
+        {
+            _refreshing.Release();
+        }
+    }
+
+    /// <summary>Takes a snapshot in: keeps the already-decrypted key when the signer is unchanged.</summary>
+    internal void Apply(KeyRingSnapshot snapshot)
+    {
+        var previous = _entry;
+        var jwks = JwksDocument.Create(snapshot.PublishedKeys);
+        SigningKey? signer;
+        try
+        {
+            signer = snapshot.Signer is not { } wanted ? null
+                : previous?.Signer?.Kid == wanted.Kid ? previous.Signer
+                : SigningKey.Load(wanted, protector);
+        }
+        catch
+        {
+            // Publish the new JWKS (it may carry a revocation) but sign with nothing rather than an outdated key.
+            _entry = new Entry(null, jwks, snapshot);
+            throw;
+        }
+        _entry = new Entry(signer, jwks, snapshot);
+        if (signer?.Kid != previous?.Signer?.Kid)
+        {
+            logger.LogInformation("Signing key is now {Kid}; JWKS publishes {Kids}", signer?.Kid ?? "(none)", string.Join(", ", jwks.KeyIds));
+        }
+    }
+
+    private sealed record Entry(SigningKey? Signer, JwksDocument Jwks, KeyRingSnapshot Snapshot);
+}
