@@ -27,7 +27,11 @@ internal sealed class AssertionValidator(JwksCache jwks, ReplayCache replays, Pa
         }
         catch (Exception ex) when (ex is ArgumentException or SecurityTokenMalformedException or JsonException or FormatException)
         {
-            return AssertionResult.Fail("invalid_request", "subject_token is not a parseable JWT");
+            // Microsoft.IdentityModel also rejects well-formed JWTs whose registered claims have the wrong type (e.g. a
+            // string nbf): that is an assertion fault, not an unparseable request.
+            return IsJoseShaped(assertion)
+                ? AssertionResult.InvalidGrant("a registered claim or header has the wrong type")
+                : AssertionResult.Fail("invalid_request", "subject_token is not a parseable JWT");
         }
 
         if (jwt.IsEncrypted || claims.ValueKind != JsonValueKind.Object)
@@ -152,6 +156,26 @@ internal sealed class AssertionValidator(JwksCache jwks, ReplayCache replays, Pa
         }
 
         return new AssertionResult(null, null, subject, jti, DateTimeOffset.FromUnixTimeMilliseconds((long)((exp + SkewSeconds) * 1000)));
+    }
+
+    private static bool IsJoseShaped(string assertion)
+    {
+        var parts = assertion.Split('.');
+        if (parts.Length != 3)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var header = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(parts[0]));
+            using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(parts[1]));
+            return header.RootElement.ValueKind == JsonValueKind.Object && payload.RootElement.ValueKind == JsonValueKind.Object;
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static bool HasAudience(JsonElement claims, string audience)
