@@ -119,7 +119,7 @@ internal sealed class JwksCache(EmulatorOptions options, EmulatorClock clock, St
 
             return new JwksSnapshot(keys, clock.UtcNow + CacheLifetime);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ArgumentException or System.Text.Json.JsonException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ArgumentException or System.Text.Json.JsonException or ObjectDisposedException)
         {
             logger.LogWarning("JWKS fetch for partner {ClientId} failed: {Error}", partner.ClientId, ex.GetType().Name);
             return null;
