@@ -1,0 +1,20 @@
+namespace BoostedGrains.Emulator;
+
+/// <summary>Settings of the local Boosted emulator, bound from the <c>Emulator</c> configuration section.</summary>
+public sealed class EmulatorOptions
+{
+    /// <summary>The partners the emulator knows; each one authenticates with its client ID and secret.</summary>
+    public List<EmulatorPartner> Partners { get; set; } = [];
+
+    /// <summary>Lifetime of issued access tokens, in seconds (<c>expires_in</c>).</summary>
+    public int TokenLifetimeSeconds { get; set; } = 3600;
+
+    /// <summary>How long a fetched partner JWKS is trusted before it is fetched again, in seconds.</summary>
+    public int JwksCacheSeconds { get; set; } = 600;
+
+    /// <summary>What the <c>sub</c> of a user assertion names: the Boosted user ID or the partner's external user ID.</summary>
+    public EmulatorSubjectClaim SubjectClaim { get; set; } = EmulatorSubjectClaim.BoostedUserId;
+
+    /// <summary>Faults injected at start; they can be changed at runtime.</summary>
+    public EmulatorFaults Faults { get; set; } = new();
+}

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using BoostedGrains.Emulator.Faults;
+using BoostedGrains.Emulator.Stats;
+
+namespace BoostedGrains.Emulator.Hosting;
+
+/// <summary>Wraps every emulator endpoint: injects faults, counts, logs one line and turns unexpected errors into a 500.</summary>
+internal sealed class EmulatorPipeline(FaultState faults, StatsCounters stats, EmulatorClock clock, ILogger<EmulatorPipeline> logger)
+{
+    public RequestDelegate Wrap(RequestKind kind, Func<HttpContext, Task> handler) => ctx => RunAsync(ctx, kind, handler);
+
+    private async Task RunAsync(HttpContext ctx, RequestKind kind, Func<HttpContext, Task> handler)
+    {
+        var started = Stopwatch.GetTimestamp();
+        if (kind == RequestKind.Token)
+        {
+            stats.TokenRequestStarted();
+        }
+
+        try
+        {
+            if (kind == RequestKind.Admin || !await InjectFaultAsync(ctx, kind))
+            {
+                await handler(ctx);
+            }
+        }
+        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; there is nobody to answer.
+        }
+        catch (Exception ex) when (!ctx.Response.HasStarted)
+        {
+            logger.LogError(ex, "Unhandled error in {Method} {Path}", ctx.Request.Method, ctx.Request.Path);
+            await Responses.FailureAsync(ctx, StatusCodes.Status500InternalServerError, "internal emulator error");
+        }
+        finally
+        {
+            if (kind == RequestKind.Token)
+            {
+                stats.TokenRequestEnded();
+            }
+        }
+
+        var status = ctx.Response.StatusCode;
+        if (kind != RequestKind.Admin)
+        {
+            Count(ctx, status);
+        }
+
+        // Only method, path and status: never the query, headers or body, which may carry tokens and secrets.
+        logger.LogInformation(
+            "{Method} {Path} {Status} {ElapsedMs:0.0} ms",
+            ctx.Request.Method,
+            ctx.Request.Path.Value,
+            status,
+            Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <summary>Applies latency, outage, rate limit and error rate; returns true when a fault already answered.</summary>
+    private async Task<bool> InjectFaultAsync(HttpContext ctx, RequestKind kind)
+    {
+        var latency = faults.Latency;
+        if (latency > TimeSpan.Zero)
+        {
+            await Task.Delay(latency, clock.Time, ctx.RequestAborted);
+        }
+
+        if (faults.Outage && kind is RequestKind.Token or RequestKind.Accounts)
+        {
+            await UnavailableAsync(ctx, kind, "the emulator simulates an outage");
+            return true;
+        }
+
+        if (kind != RequestKind.Token)
+        {
+            return false;
+        }
+
+        if (faults.TryAcquire() is { } retryAfter)
+        {
+            ctx.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Responses.OAuthErrorAsync(ctx, StatusCodes.Status429TooManyRequests, "rate_limited", "too many token requests; retry after the Retry-After delay");
+            return true;
+        }
+
+        if (faults.ShouldFail())
+        {
+            await UnavailableAsync(ctx, kind, "the emulator simulates a transient failure");
+            return true;
+        }
+
+        return false;
+    }
+
+    private static Task UnavailableAsync(HttpContext ctx, RequestKind kind, string message) => kind == RequestKind.Token
+        ? Responses.WriteJsonAsync(ctx, StatusCodes.Status503ServiceUnavailable, new System.Text.Json.Nodes.JsonObject
+        {
+            ["error"] = "temporarily_unavailable",
+            ["error_description"] = message,
+        })
+        : Responses.FailureAsync(ctx, StatusCodes.Status503ServiceUnavailable, message);
+
+    private void Count(HttpContext ctx, int status)
+    {
+        if (status == StatusCodes.Status409Conflict)
+        {
+            stats.Conflict();
+        }
+
+        if (status >= 400)
+        {
+            // 5xx has no OAuth code in the spec's table, so it is counted by status even on the token endpoint.
+            var key = status < 500 && ctx.Items[Responses.ErrorCodeItem] is string code ? code : status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            stats.Failure(key);
+        }
+    }
+}
