@@ -25,6 +25,8 @@ public static class GatewayErrors
         BoostedUnavailableException unavailable =>
             new RetryAfterResult(unavailable.RetryAfter, Problem(StatusCodes.Status503ServiceUnavailable,
                 "Boosted is unavailable", error.Message, "boosted_unavailable")),
+        SigningKeyUnavailableException =>
+            Problem(StatusCodes.Status503ServiceUnavailable, "No signing key is available", error.Message, "signing_key_unavailable"),
         BoostedException boosted =>
             Problem(StatusCodes.Status502BadGateway, "Boosted rejected the request", error.Message, boosted.ErrorCode ?? "boosted_error"),
         TimeoutException or OrleansException =>

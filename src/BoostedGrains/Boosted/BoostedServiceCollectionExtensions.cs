@@ -1,4 +1,5 @@
 using BoostedGrains.Boosted;
+using BoostedGrains.Diagnostics;
 using BoostedGrains.Tokens;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,6 +22,8 @@ public static class BoostedServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<TokenMetrics>();
         services.TryAddSingleton<IManagementTokenSource, GrainManagementTokenSource>();
 
         services.AddHttpClient<BoostedTokenClient>(ConfigureClient)

@@ -1,3 +1,4 @@
+using BoostedGrains.Errors;
 using Microsoft.Extensions.Logging;
 
 namespace BoostedGrains.Keys;

@@ -1,4 +1,5 @@
 using BoostedGrains.Boosted;
+using BoostedGrains.Diagnostics;
 using BoostedGrains.Keys;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -15,9 +16,10 @@ public sealed class ManagementTokenGrain(
     BoostedTokenClient tokenClient,
     IAssertionSigner signer,
     IOptions<BoostedOptions> options,
-    TimeProvider time) : Grain, IManagementTokenGrain
+    TimeProvider time,
+    TokenMetrics metrics) : Grain, IManagementTokenGrain
 {
-    private readonly RenewableToken _token = new(options.Value, time);
+    private readonly RenewableToken _token = new(options.Value, time, metrics, "management");
     private readonly string _clientId = options.Value.ClientId!;
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using BoostedGrains.Boosted;
+using BoostedGrains.Diagnostics;
 
 namespace BoostedGrains.Tokens;
 
@@ -7,7 +8,7 @@ namespace BoostedGrains.Tokens;
 /// handed out while valid; inside its refresh window a renewal starts in the background; only a caller that finds no
 /// valid token waits, and it waits for the one shared exchange.
 /// </summary>
-internal sealed class RenewableToken(BoostedOptions options, TimeProvider time, Action? renewed = null)
+internal sealed class RenewableToken(BoostedOptions options, TimeProvider time, TokenMetrics metrics, string kind, Action? renewed = null)
 {
     // After a failed background renewal the still-valid token keeps being served; wait a little before the next try
     // so that every call during an outage does not become an exchange.
@@ -35,9 +36,13 @@ internal sealed class RenewableToken(BoostedOptions options, TimeProvider time, 
         var now = time.GetUtcNow();
         _lastServed = now;
         if (_current is not { } token || now >= token.ExpiresAt - _margin)
+        {
+            metrics.Served(kind, waited: true);
             return _exchange.RunAsync(() => ExchangeAsync(exchange));
+        }
         if (now >= RefreshAt && now >= _nextBackgroundAttempt)
-            RenewInBackground(exchange);
+            RenewAhead(exchange);
+        metrics.Served(kind, waited: false);
         return Task.FromResult(token);
     }
 
@@ -45,7 +50,7 @@ internal sealed class RenewableToken(BoostedOptions options, TimeProvider time, 
     public void RenewIfInUse(Func<Task<AccessToken>> exchange)
     {
         if (_current is { } token && time.GetUtcNow() - _lastServed <= token.ExpiresAt - RefreshAt)
-            RenewInBackground(exchange);
+            RenewAhead(exchange);
     }
 
     /// <summary>Drops the current token and renews it, but only if <paramref name="sha256Hex"/> is its hash.</summary>
@@ -57,6 +62,14 @@ internal sealed class RenewableToken(BoostedOptions options, TimeProvider time, 
         _currentHash = null;
         RenewInBackground(exchange);
         return true;
+    }
+
+    private void RenewAhead(Func<Task<AccessToken>> exchange)
+    {
+        if (_exchange.IsRunning)
+            return;
+        metrics.RenewedAhead(kind);
+        RenewInBackground(exchange);
     }
 
     private void RenewInBackground(Func<Task<AccessToken>> exchange)

@@ -1,4 +1,5 @@
 using BoostedGrains.Boosted;
+using BoostedGrains.Diagnostics;
 using BoostedGrains.Errors;
 using BoostedGrains.Hierarchy;
 using BoostedGrains.Hosting;
@@ -24,6 +25,7 @@ public sealed class UserTokenGrain(
     IAssertionSigner signer,
     IOptions<BoostedOptions> options,
     TimeProvider time,
+    TokenMetrics metrics,
     ILogger<UserTokenGrain> logger) : Grain, IUserTokenGrain
 {
     private readonly SerializedState<UserTokenState> _state = new(state);
@@ -88,7 +90,7 @@ public sealed class UserTokenGrain(
     {
         if (!_tokens.TryGetValue(scope, out var token))
         {
-            token = new RenewableToken(_options, time, () => ScheduleRefresh(scope));
+            token = new RenewableToken(_options, time, metrics, "user", () => ScheduleRefresh(scope));
             _tokens[scope] = token;
         }
         return token;

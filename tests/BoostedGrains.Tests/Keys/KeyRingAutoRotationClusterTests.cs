@@ -1,3 +1,4 @@
+using BoostedGrains.Errors;
 using BoostedGrains.Hosting;
 using BoostedGrains.Keys;
 using Microsoft.Extensions.Configuration;

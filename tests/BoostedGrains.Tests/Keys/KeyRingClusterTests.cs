@@ -1,3 +1,4 @@
+using BoostedGrains.Errors;
 using System.Text;
 using BoostedGrains.Boosted;
 using BoostedGrains.Hosting;
