@@ -1,0 +1,64 @@
+using BoostedGrains.Emulator;
+using BoostedGrains.Tests.Infrastructure;
+using BoostedGrains.Tokens;
+
+namespace BoostedGrains.Tests.Cluster;
+
+/// <summary>Design rule 2 with 4-second tokens: active users are renewed ahead and never wait; idle users are left alone.</summary>
+public sealed class RefreshAheadTests(RefreshAheadTests.Fixture boosted) : IClassFixture<RefreshAheadTests.Fixture>
+{
+    private const int LifetimeSeconds = 4;
+
+    public sealed class Fixture : BoostedCluster
+    {
+        protected override EmulatorOptions EmulatorOptions => new() { TokenLifetimeSeconds = LifetimeSeconds };
+    }
+
+    [Fact]
+    public async Task A_user_asked_steadily_is_renewed_before_expiry_and_after_the_first_call_never_waits_or_gets_an_expired_token()
+    {
+        using var served = new MetricCounter(boosted, "boostedgrains.tokens.served");
+        var user = $"steady-{Guid.NewGuid():N}";
+        var grain = boosted.Entrances[1].GetUserTokenGrain(user);
+        var expiredOnReceipt = 0;
+        var tokens = new HashSet<string>();
+
+        // Pacing, not synchronisation: a steady caller over three token lifetimes.
+        var end = DateTimeOffset.UtcNow.AddSeconds(3 * LifetimeSeconds);
+        while (DateTimeOffset.UtcNow < end)
+        {
+            var token = await grain.GetAccessTokenAsync();
+            if (token.ExpiresAt <= DateTimeOffset.UtcNow)
+                expiredOnReceipt++;
+            tokens.Add(token.Value);
+            await Task.Delay(50);
+        }
+
+        var exchanges = boosted.Emulator.GetStats().Exchanges[(await grain.GetStatusAsync()).BoostedUserId!];
+        Assert.Equal(0, expiredOnReceipt);
+        Assert.Equal(1, served.Sum(("kind", "user"), ("outcome", "waited")));
+        // Renewed at 70-85 % of each 4 s lifetime over 12 s: 3 or 4 renewals after the first exchange.
+        Assert.InRange(exchanges, 4, 5);
+        Assert.Equal(exchanges, tokens.Count);
+    }
+
+    [Fact]
+    public async Task An_idle_users_token_is_not_renewed_until_it_is_asked_for_again()
+    {
+        using var served = new MetricCounter(boosted, "boostedgrains.tokens.served");
+        var user = $"idle-{Guid.NewGuid():N}";
+        var grain = boosted.Client.GetUserTokenGrain(user);
+        var first = await grain.GetAccessTokenAsync();
+        var boostedUserId = (await grain.GetStatusAsync()).BoostedUserId!;
+
+        // Idleness is the behaviour under test: let the token's whole lifetime pass without a call.
+        await Task.Delay(first.ExpiresAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(500));
+        Assert.Equal(1, boosted.Emulator.GetStats().Exchanges[boostedUserId]);
+
+        var second = await grain.GetAccessTokenAsync();
+        Assert.Equal(2, boosted.Emulator.GetStats().Exchanges[boostedUserId]);
+        Assert.NotEqual(first.Value, second.Value);
+        Assert.True(second.ExpiresAt > DateTimeOffset.UtcNow);
+        Assert.Equal(2, served.Sum(("kind", "user"), ("outcome", "waited")));
+    }
+}
