@@ -41,11 +41,15 @@ public class BoostedCluster : IAsyncLifetime
     /// <summary>Emulator settings; override to shorten token lifetimes or the JWKS cache.</summary>
     protected virtual EmulatorOptions EmulatorOptions => new();
 
+    /// <summary>How much the silos log into <see cref="LogCapture.Suite"/>.</summary>
+    protected virtual LogLevel LogLevel => LogLevel.Debug;
+
     /// <summary>Cluster settings on top of the defaults (Boosted endpoint and credentials are filled in).</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
     public async Task InitializeAsync()
     {
+        LogCapture.Suite.AddSecret(ClientSecret);
         _jwksHost = await StartJwksHostAsync();
         JwksUrl = new Uri(_jwksHost.Urls.First() + "/.well-known/jwks.json");
 
@@ -69,7 +73,7 @@ public class BoostedCluster : IAsyncLifetime
         {
             host.Configuration.AddInMemoryCollection(settings);
             host.Services.AddBoostedGrains(host.Configuration);
-            host.Logging.SetMinimumLevel(LogLevel.Debug).AddProvider(LogCapture.Suite);
+            host.Logging.SetMinimumLevel(LogLevel).AddProvider(LogCapture.Suite);
         });
         builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage(GrainStorage.Name));
         Cluster = builder.Build();

@@ -11,7 +11,14 @@ public sealed class LogCapture : ILoggerProvider
     /// <summary>The capture shared by every cluster, emulator and silo the suite starts.</summary>
     public static LogCapture Suite { get; } = new();
 
+    private readonly ConcurrentBag<string> _secrets = [];
+
     public IReadOnlyCollection<string> Lines => _lines;
+
+    /// <summary>Values that must never appear in a log line (client secrets, tokens, assertions) seen by any test.</summary>
+    public IReadOnlyCollection<string> Secrets => _secrets;
+
+    public void AddSecret(string secret) => _secrets.Add(secret);
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
