@@ -67,6 +67,7 @@ public sealed class UserTokenGrain(
     {
         _ = UserId;
         ArgumentNullException.ThrowIfNull(profile);
+        profile.Validate();
         return _state.UpdateAsync(s =>
         {
             if (s.BoostedUserId is not null)
