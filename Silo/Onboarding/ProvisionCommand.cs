@@ -47,7 +47,8 @@ public static class ProvisionCommand
 
         // Whatever is left (--Cluster:GatewayPort=..., --Storage:...) is configuration, as for the silo itself.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = rest.ToArray(), ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // The progress bar is the output: host and Orleans chatter would break it up (categories win over appsettings' Default).
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("Orleans", LogLevel.Warning);
         builder.AddBoostedTokens();
         using var host = builder.Build();
         await host.StartAsync(cancellationToken);

@@ -58,7 +58,8 @@ public static class UserCsv
             }
             catch (Exception e) when (e is InvalidUserIdException or InvalidUserProfileException)
             {
-                bad.Add(new BadRow(number, e.Message));
+                // The sentence alone: ArgumentException appends "(Parameter '...')", which tells an operator nothing.
+                bad.Add(new BadRow(number, e.Message.Replace($" (Parameter '{((ArgumentException)e).ParamName}')", "")));
             }
         }
         return (rows, bad);
