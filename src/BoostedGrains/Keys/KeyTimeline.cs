@@ -113,7 +113,7 @@ internal sealed class KeyTimeline(KeyRingState state, KeyRingOptions options)
         {
             Version = state.Version,
             PublishedKeys = Published(now).Select(k => k.PublicKey).ToList(),
-            Signer = signer is null ? null : new ProtectedSigningKey { Kid = signer.Kid, Algorithm = signer.Algorithm, PrivateKey = signer.PrivateKey! },
+            Signer = signer is null ? null : new ProtectedSigningKey { Kid = signer.Kid, Algorithm = signer.Algorithm, PrivateKey = signer.PrivateKey!, CreatedAt = signer.CreatedAt },
             NextTransitionAt = NextTransition(now),
             NextEligibleAt = state.Keys.Where(k => k.IsLive && k.EligibleAt > now).Select(k => (DateTimeOffset?)k.EligibleAt).Min(),
             TakenAt = now,

@@ -19,6 +19,9 @@ public sealed class SigningKeyCache(IGrainFactory grains, IPrivateKeyProtector p
     /// <summary>The JWKS to serve, or null before the first load.</summary>
     public JwksDocument? Jwks => _entry?.Jwks;
 
+    /// <summary>When the key this silo signs with was created, or null when it has none (for the key-age metric).</summary>
+    public DateTimeOffset? SigningKeyCreatedAt => _entry is { Signer: not null } entry ? entry.Snapshot.Signer?.CreatedAt : null;
+
     /// <summary>When the ring next changes; the refresh service re-reads it then.</summary>
     public DateTimeOffset? NextTransitionAt => _entry?.Snapshot.NextTransitionAt;
 
