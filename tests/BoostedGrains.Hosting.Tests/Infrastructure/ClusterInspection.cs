@@ -1,0 +1,38 @@
+using BoostedGrains.Emulator;
+
+namespace BoostedGrains.Hosting.Tests.Infrastructure;
+
+/// <summary>Where grains live (management grain) and what Boosted saw per user.</summary>
+internal static class ClusterInspection
+{
+    /// <summary>User IDs whose token grain is active on the silo listening on <paramref name="siloPort"/>.</summary>
+    public static async Task<HashSet<string>> UsersOnSiloAsync(IGrainFactory grains, int siloPort)
+    {
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetHosts(onlyActive: true);
+        var silo = hosts.Keys.Single(s => s.Endpoint.Port == siloPort);
+        var stats = await management.GetDetailedGrainStatistics(hostsIds: [silo]);
+        return stats.Where(s => s.GrainType.Contains("UserTokenGrain", StringComparison.Ordinal))
+            .Select(s => s.GrainId.Key.ToString()!).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>Boosted's user ID for each user, from the (now active elsewhere, if need be) grains.</summary>
+    public static async Task<Dictionary<string, string>> BoostedIdsAsync(IGrainFactory grains, IEnumerable<string> users)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var user in users)
+        {
+            var status = await grains.GetUserTokenGrain(user).GetStatusAsync();
+            result[user] = status.BoostedUserId ?? throw new InvalidOperationException($"User {user} was never provisioned.");
+        }
+        return result;
+    }
+
+    /// <summary>Exchanges Boosted counted for <paramref name="boostedId"/> (the assertion <c>sub</c>).</summary>
+    public static long ExchangesOf(EmulatorStats stats, string boostedId) => stats.Exchanges.GetValueOrDefault(boostedId);
+
+    /// <summary>Asks a token for every user once, <paramref name="parallel"/> at a time.</summary>
+    public static Task WarmUpAsync(IGrainFactory grains, IEnumerable<string> users, int parallel = 16) =>
+        Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = parallel },
+            async (user, _) => await grains.GetUserTokenGrain(user).GetAccessTokenAsync());
+}
