@@ -31,8 +31,14 @@ internal static class ClusterInspection
     /// <summary>Exchanges Boosted counted for <paramref name="boostedId"/> (the assertion <c>sub</c>).</summary>
     public static long ExchangesOf(EmulatorStats stats, string boostedId) => stats.Exchanges.GetValueOrDefault(boostedId);
 
-    /// <summary>Asks a token for every user once, <paramref name="parallel"/> at a time.</summary>
-    public static Task WarmUpAsync(IGrainFactory grains, IEnumerable<string> users, int parallel = 16) =>
-        Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = parallel },
+    /// <summary>
+    /// Asks a token for every user once: the first alone (it creates the organization and workspace, and Boosted
+    /// fetches the JWKS), the rest <paramref name="parallel"/> at a time, within the client's short response timeout.
+    /// </summary>
+    public static async Task WarmUpAsync(IGrainFactory grains, IReadOnlyList<string> users, int parallel = 6)
+    {
+        await grains.GetUserTokenGrain(users[0]).GetAccessTokenAsync();
+        await Parallel.ForEachAsync(users.Skip(1), new ParallelOptions { MaxDegreeOfParallelism = parallel },
             async (user, _) => await grains.GetUserTokenGrain(user).GetAccessTokenAsync());
+    }
 }

@@ -38,6 +38,9 @@ internal sealed class StorageCluster : IAsyncDisposable
             _silos.Add(await InProcessSilo.StartAsync(With(Settings.Silo(i), extra)));
     }
 
+    /// <summary>Takes silos started with other settings under this cluster's care (stopped with it).</summary>
+    public void Adopt(params InProcessSilo[] silos) => _silos.AddRange(silos);
+
     /// <summary>Stops every silo gracefully, as a deployment does.</summary>
     public async Task StopSilosAsync()
     {
