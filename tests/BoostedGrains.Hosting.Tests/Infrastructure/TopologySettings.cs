@@ -56,6 +56,7 @@ internal sealed class TopologySettings
         ["Emulator__Partners__0__ClientId"] = ClientId,
         ["Emulator__Partners__0__ClientSecret"] = ClientSecret,
         ["Emulator__Partners__0__JwksUri"] = JwksUrl.ToString(),
+        ["Emulator__Partners__0__Audience"] = new Uri(EmulatorUrl, "oauth2/token").ToString(),
         ["Emulator__JwksCacheSeconds"] = "600",
     };
 
