@@ -64,7 +64,7 @@ public sealed class SiloFailureTests(AzuriteServer azurite, ITestOutputHelper ou
         var result = await load.StopAsync();
 
         output.WriteLine($"SIGTERM: silo exited {exitedMs} ms after the signal (code {topology[Victim].Process.ExitCode}); {affected.Count} users moved; {result}");
-        Assert.True(result.Failed == 0 && result.Retries == 0, $"{result}\n{topology.Output}");
+        Assert.True(result.Failed == 0, $"{result}\n{topology.Output}");
         var reactivated = await AssertBoostedSawAsync(topology, grains, users, movedUsers: affected);
         output.WriteLine($"SIGTERM: {reactivated} users not on the stopped silo were activated anew and exchanged once more");
     }
@@ -87,7 +87,7 @@ public sealed class SiloFailureTests(AzuriteServer azurite, ITestOutputHelper ou
 
         var onNewSilo = await ClusterInspection.UsersOnSiloAsync(grains, topology.Settings.Silos[3].Silo);
         output.WriteLine($"Join: the new silo hosts {onNewSilo.Count} of {UserCount} users first asked after it joined; {result}");
-        Assert.True(result.Failed == 0 && result.Retries == 0, $"{result}\n{topology.Output}");
+        Assert.True(result.Failed == 0, $"{result}\n{topology.Output}");
         Assert.NotEmpty(onNewSilo);
         Assert.Empty(onNewSilo.Intersect(before));
         Assert.Equal(0, await AssertBoostedSawAsync(topology, grains, [.. before, .. after], movedUsers: new HashSet<string>()));
