@@ -35,7 +35,7 @@ public static class SiloApp
                 configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Gateway:ApiKeys:0"] = GatewayOptions.DevelopmentApiKey });
         }
 
-        builder.Services.AddBoostedGrains(configuration);
+        builder.Services.AddBoostedGrains(configuration).AddKeyRingStartupCheck();
         builder.Services.AddOptions<ClusterSettings>().Bind(configuration.GetSection(ClusterSettings.SectionName));
         builder.Services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName))
             .Validate(gateway => gateway.ApiKeys.Any(key => !string.IsNullOrWhiteSpace(key)),

@@ -45,6 +45,13 @@ internal sealed class KeyTimeline(KeyRingState state, KeyRingOptions options)
     public void AddRotation(KeyRecord key, DateTimeOffset now) =>
         Add(key, now, !state.EverPublished || SelectSigner(now) is null ? now : now + _propagation);
 
+    /// <summary>Adds a key Boosted already has (imported): it signs at once and the current keys retire now.</summary>
+    public void AddImported(KeyRecord key, DateTimeOffset now)
+    {
+        Add(key, now, now);
+        state.ImportedKids.Add(key.Kid);
+    }
+
     /// <summary>Revokes <paramref name="kid"/>: unpublished at once, its private key dropped. False when unknown or already revoked.</summary>
     public bool Revoke(string kid, DateTimeOffset now)
     {
