@@ -1,3 +1,4 @@
+using BoostedGrains.Testing;
 using BoostedGrains.Client.Tests.Infrastructure;
 using BoostedGrains.Emulator;
 using Microsoft.Extensions.DependencyInjection;

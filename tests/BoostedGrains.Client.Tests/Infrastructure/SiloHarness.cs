@@ -1,3 +1,4 @@
+using BoostedGrains.Testing;
 using System.Net.Http.Headers;
 using BoostedGrains.Emulator;
 using BoostedGrains.Keys;

@@ -3,27 +3,11 @@ using System.Net.Sockets;
 
 namespace BoostedGrains.Hosting.Tests.Infrastructure;
 
-/// <summary>Loopback ports that were free when asked; each silo keeps its ports for the whole test, restarts included.</summary>
+/// <summary>Loopback ports for the topology; each silo keeps its ports for the whole test, restarts included.</summary>
 internal static class FreePorts
 {
-    private static readonly object Gate = new();
-    private static readonly HashSet<int> Handed = [];
-
-    public static int Next()
-    {
-        lock (Gate)
-        {
-            while (true)
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-                // The OS may hand a just-released port out again: never give the same one twice in a run.
-                if (Handed.Add(port))
-                    return port;
-            }
-        }
-    }
+    /// <summary>A free loopback port (see <see cref="BoostedGrains.Testing.FreePort"/>).</summary>
+    public static int Next() => BoostedGrains.Testing.FreePort.Next();
 
     /// <summary>Polls until <paramref name="port"/> accepts connections; fails at once when <paramref name="owner"/> exits.</summary>
     public static async Task WaitListeningAsync(int port, TimeSpan timeout, ChildProcess owner)
