@@ -1,0 +1,11 @@
+using BoostedGrains.Keys;
+
+namespace BoostedGrains.Benchmarks.Infrastructure;
+
+/// <summary>What to start: silos (real <c>SiloApp</c> hosts), external clients, and the emulator playing Boosted.</summary>
+public sealed record ClusterSpec(
+    int Silos,
+    int Clients,
+    KeyAlgorithm Algorithm,
+    int BoostedLatencyMs,
+    int TokenLifetimeSeconds = 3600);
