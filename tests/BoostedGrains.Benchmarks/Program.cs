@@ -10,7 +10,7 @@ bool Runs(string row) => only is null || only.Contains(row);
 
 var report = new Report(settings);
 if (Runs("1") || Runs("2"))
-    await WarmFetchScenario.RunAsync(settings, report);
+    await WarmFetchScenario.RunAsync(settings, report, grainRows: Runs("1"), httpRow: Runs("2"));
 if (Runs("3") || Runs("5"))
     await ColdStormScenario.RunAsync(settings, report, memory: Runs("5"));
 if (Runs("4"))

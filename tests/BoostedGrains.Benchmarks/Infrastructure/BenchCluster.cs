@@ -86,6 +86,12 @@ public sealed class BenchCluster : IAsyncDisposable
                 "--KeyRing:Kek:Id=bench",
                 $"--KeyRing:Kek:Key={kek}",
                 "--Logging:LogLevel:Default=Warning",
+                // Expected while a silo starts, and during storms one line per failed call: console I/O would be measured.
+                "--Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks=None",
+                "--Logging:LogLevel:Orleans.Runtime.Watchdog=Error",
+                "--Logging:LogLevel:Polly=Error",
+                "--Logging:LogLevel:BoostedGrains=Error",
+                .. spec.MaxQueuedRequests is { } queue ? [$"--Boosted:MaxQueuedRequests={queue}"] : Array.Empty<string>(),
             ];
             var silo = await SiloApp.CreateAsync(args, builder => builder.Logging.ClearProviders().AddSimpleConsole());
             silo.MapPost(NoopPath, () => Results.Ok());

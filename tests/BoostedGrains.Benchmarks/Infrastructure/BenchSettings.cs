@@ -41,14 +41,15 @@ public sealed record BenchSettings
             ? new BenchSettings
             {
                 Mode = "full", OutputPath = output,
-                WarmupPerSide = TimeSpan.FromSeconds(2), MeasurePerSide = TimeSpan.FromSeconds(12), Slices = 6,
+                WarmupPerSide = TimeSpan.FromSeconds(4), MeasurePerSide = TimeSpan.FromSeconds(12), Slices = 6,
                 SteadyUsers = 5_000, SteadyRequestsPerSecond = 1_000, SteadyLifetimeSeconds = 20, SteadyLifetimes = 10,
                 MemoryUsers = 100_000,
             }
             : new BenchSettings
             {
                 Mode = "quick", OutputPath = output,
-                WarmupPerSide = TimeSpan.FromSeconds(0.5), MeasurePerSide = TimeSpan.FromSeconds(2.5),
+                // Warm-up long enough for tiered JIT to settle the hot paths; shorter ones measured tier-0 code.
+                WarmupPerSide = TimeSpan.FromSeconds(1.5), MeasurePerSide = TimeSpan.FromSeconds(2),
                 SteadyUsers = 1_000, SteadyRequestsPerSecond = 800, SteadyLifetimeSeconds = 4, SteadyLifetimes = 3,
                 MemoryUsers = 20_000,
             };

@@ -13,7 +13,7 @@ namespace BoostedGrains.Benchmarks.Scenarios;
 /// </summary>
 public static class WarmFetchScenario
 {
-    public static async Task RunAsync(BenchSettings settings, Report report)
+    public static async Task RunAsync(BenchSettings settings, Report report, bool grainRows = true, bool httpRow = true)
     {
         Console.WriteLine("Rows 1-2: warm fetches (1 silo, 1 external client)...");
         await using var cluster = await BenchCluster.StartAsync(new ClusterSpec(1, 1, KeyAlgorithm.RS256, settings.BoostedLatencyMs));
@@ -22,21 +22,22 @@ public static class WarmFetchScenario
         if (failed > 0)
             throw new InvalidOperationException($"{failed} users could not get a first token; the warm rows would measure errors.");
 
-        var grains = users.Select(u => cluster.Client.GetUserTokenGrain(u)).ToArray();
-        var noops = users.Select(u => cluster.Client.GetGrain<INoopGrain>(u)).ToArray();
-        await Task.WhenAll(noops.Select(n => n.PingAsync()));
+        var client = cluster.Client;
+        await Task.WhenAll(users.Select(u => client.GetGrain<INoopGrain>(u).PingAsync()));
         var exchangesBefore = cluster.UserExchanges();
 
-        foreach (var callers in settings.GrainConcurrency)
+        foreach (var callers in grainRows ? settings.GrainConcurrency : [])
         {
             var (noop, token) = await ClosedLoop.PairedAsync(callers, settings.WarmupPerSide, settings.MeasurePerSide, settings.Slices,
-                i => noops[i % noops.Length].PingAsync(),
-                i => grains[i % grains.Length].GetAccessTokenAsync());
+                // References are made per call, as an app server does with the user of each request.
+                i => client.GetGrain<INoopGrain>(users[i % users.Length]).PingAsync(),
+                i => client.GetUserTokenGrain(users[i % users.Length]).GetAccessTokenAsync());
             report.Row("1", $"warm fetch, Orleans client, {callers} caller{(callers == 1 ? "" : "s")}",
                 token.Describe("calls"), "no-op grain call: " + noop.Describe("calls"), Format.Ratio(token.PerSecond / noop.PerSecond));
         }
 
-        await MeasureHttpAsync(settings, report, cluster, users);
+        if (httpRow)
+            await MeasureHttpAsync(settings, report, cluster, users);
 
         var exchanges = cluster.UserExchanges() - exchangesBefore;
         report.Note($"Rows 1-2: {users.Length:N0} warm users called in turn; {exchanges:N0} exchanges happened while measuring (warm means none).");
