@@ -12,7 +12,7 @@ var report = new Report(settings);
 if (Runs("1") || Runs("2"))
     await WarmFetchScenario.RunAsync(settings, report, grainRows: Runs("1"), httpRow: Runs("2"));
 if (Runs("3") || Runs("5"))
-    await ColdStormScenario.RunAsync(settings, report, memory: Runs("5"));
+    await ColdStormScenario.RunAsync(settings, report, storms: Runs("3"), memory: Runs("5"));
 if (Runs("4"))
     await SteadyStateScenario.RunAsync(settings, report);
 

@@ -21,6 +21,9 @@ public sealed record BenchSettings
     public int StormCallers { get; init; } = 1_000;
     public int StormUsers { get; init; } = 10_000;
 
+    /// <summary>Also storm a silo with the default queue (about 30 s more, so full mode only).</summary>
+    public bool StormWithDefaults { get; init; } = true;
+
     // Row 4: steady state, compressed time.
     public required int SteadyUsers { get; init; }
     public required double SteadyRequestsPerSecond { get; init; }
@@ -49,9 +52,9 @@ public sealed record BenchSettings
             {
                 Mode = "quick", OutputPath = output,
                 // Warm-up long enough for tiered JIT to settle the hot paths; shorter ones measured tier-0 code.
-                WarmupPerSide = TimeSpan.FromSeconds(1.5), MeasurePerSide = TimeSpan.FromSeconds(2),
-                SteadyUsers = 1_000, SteadyRequestsPerSecond = 800, SteadyLifetimeSeconds = 4, SteadyLifetimes = 3,
-                MemoryUsers = 20_000,
+                WarmupPerSide = TimeSpan.FromSeconds(1), MeasurePerSide = TimeSpan.FromSeconds(2),
+                SteadyUsers = 1_000, SteadyRequestsPerSecond = 800, SteadyLifetimeSeconds = 3, SteadyLifetimes = 3,
+                MemoryUsers = 10_000, StormWithDefaults = false,
             };
     }
 

@@ -13,22 +13,31 @@ namespace BoostedGrains.Benchmarks.Scenarios;
 /// </summary>
 public static class ColdStormScenario
 {
-    public static async Task RunAsync(BenchSettings settings, Report report, bool memory)
+    public static async Task RunAsync(BenchSettings settings, Report report, bool storms, bool memory)
     {
         // The default queue (Boosted__MaxQueuedRequests) is far below one silo's share of such a storm: the storm
         // runs with a queue that holds it all, and once more with the defaults to show what they do.
         var queue = settings.StormUsers + settings.StormCallers;
-        (KeyAlgorithm Algorithm, int? Queue)[] runs = [(KeyAlgorithm.RS256, queue), (KeyAlgorithm.ES256, queue), (KeyAlgorithm.ES256, null)];
+        List<(KeyAlgorithm Algorithm, int? Queue)> runs = [(KeyAlgorithm.RS256, queue), (KeyAlgorithm.ES256, queue)];
+        if (!storms)
+            runs.RemoveAt(0);
+        else if (settings.StormWithDefaults)
+            runs.Add((KeyAlgorithm.ES256, null));
+        else
+            report.Note("Row 3: the storm with the product's default queue runs in `--full` only.");
         foreach (var (algorithm, queueSetting) in runs)
         {
             Console.WriteLine($"Row 3: cold storms, {algorithm} (1 silo, 1 external client)...");
             await using var cluster = await BenchCluster.StartAsync(
                 new ClusterSpec(1, 1, algorithm, settings.BoostedLatencyMs, MaxQueuedRequests: queueSetting));
-            var signRate = SignRate.Measure(algorithm, TimeSpan.FromSeconds(1.5));
-            var label = queueSetting is { } q ? $"{algorithm}, queue {q:N0}" : $"{algorithm}, product defaults";
-            if (queueSetting is not null)
-                await OneUserAsync(settings, report, cluster, algorithm);
-            await ManyUsersAsync(settings, report, cluster, algorithm, label, signRate);
+            if (storms)
+            {
+                var signRate = SignRate.Measure(algorithm, TimeSpan.FromSeconds(1));
+                var label = queueSetting is { } q ? $"{algorithm}, queue {q:N0}" : $"{algorithm}, product defaults";
+                if (queueSetting is not null)
+                    await OneUserAsync(settings, report, cluster, algorithm);
+                await ManyUsersAsync(settings, report, cluster, algorithm, label, signRate);
+            }
             if (memory && algorithm == KeyAlgorithm.ES256 && queueSetting is not null)
                 await MemoryScenario.RunAsync(settings, report, cluster);
         }
@@ -74,7 +83,7 @@ public static class ColdStormScenario
                 + $"with {settings.BoostedLatencyMs} ms Boosted latency, so one silo cannot exceed about "
                 + $"{Format.Rate(cluster.BoostedOptions.MaxConcurrentExchanges * 1000.0 / settings.BoostedLatencyMs)} exchanges/s whatever it signs; "
                 + $"`Boosted__MaxQueuedRequests` (default {new BoostedOptions().MaxQueuedRequests:N0}) calls may wait for a slot, the rest fail fast: "
-                + "the storm rows raise it to hold the whole storm, the last one keeps the default. Users are known (provisioned) and hold no token, as after a restart. "
+                + "the storm rows raise it to hold the whole storm; the `product defaults` row (full mode) keeps it. Users are known (provisioned) and hold no token, as after a restart. "
                 + "Max in flight is the emulator's high-water mark over the whole run of that cluster.");
         }
     }
