@@ -4,6 +4,7 @@ namespace BoostedGrains.Benchmarks.Infrastructure;
 public sealed class LoadResult
 {
     private readonly List<long> _latencyTicks = [];
+    private bool _sorted;
 
     public long Calls { get; private set; }
     public long Errors { get; private set; }
@@ -27,8 +28,6 @@ public sealed class LoadResult
 
     public string Describe(string unit) => $"{Format.Rate(PerSecond)} {unit}/s, p50 {Format.Ms(P50Ms)}, p99 {Format.Ms(P99Ms)}"
         + (Errors > 0 ? $", {Errors:N0} errors" : "");
-
-    private bool _sorted;
 
     private double Percentile(double p)
     {

@@ -10,17 +10,21 @@ public static class UserGrains
     public static async Task<int> FetchAllAsync(IClusterClient client, IEnumerable<string> users, int parallel = 200)
     {
         var failures = 0;
+        Exception? first = null;
         await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (user, _) =>
         {
             try
             {
                 await client.GetUserTokenGrain(user).GetAccessTokenAsync();
             }
-            catch
+            catch (Exception e)
             {
                 Interlocked.Increment(ref failures);
+                Interlocked.CompareExchange(ref first, e, null);
             }
         });
+        if (first is not null)
+            Console.WriteLine($"  {failures:N0} users failed to get a token; the first: {first.GetType().Name}: {first.Message}");
         return failures;
     }
 

@@ -18,6 +18,7 @@ public sealed class SteadyPhase(int users, TimeSpan lifetime, double requestsPer
         var measure = lifetime * lifetimes;
         var active = new byte[users * lifetimes];
         long calls = 0, waited = 0, errors = 0;
+        var errorKinds = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
         var clock = Stopwatch.StartNew();
 
         async Task OneAsync(Func<int, Task<bool>> appServer)
@@ -38,9 +39,10 @@ public sealed class SteadyPhase(int users, TimeSpan lifetime, double requestsPer
                         Interlocked.Increment(ref waited);
                 }
             }
-            catch
+            catch (Exception e)
             {
                 Interlocked.Increment(ref errors);
+                errorKinds.AddOrUpdate(e.GetType().Name, 1, (_, n) => n + 1);
             }
         }
 
@@ -61,6 +63,7 @@ public sealed class SteadyPhase(int users, TimeSpan lifetime, double requestsPer
             calls = a.Hit + a.Waited - b.Hit - b.Waited;
         }
         var activeUserLifetimes = active.Count(x => x != 0);
-        return new SteadyResult(exchanges, activeUserLifetimes, calls, waited, errors);
+        var errorSummary = string.Join(", ", errorKinds.OrderByDescending(k => k.Value).Select(k => $"{k.Value:N0} {k.Key}"));
+        return new SteadyResult(exchanges, activeUserLifetimes, calls, waited, errors, errorSummary);
     }
 }

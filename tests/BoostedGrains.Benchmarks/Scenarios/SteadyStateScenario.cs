@@ -26,7 +26,9 @@ public static class SteadyStateScenario
         // Provision every user first (without Boosted latency, to save time) and learn their Boosted IDs, which the
         // baselines put in their assertions; then drop the grains' tokens so that all contenders start cold.
         cluster.SetBoostedLatency(0);
-        await UserGrains.FetchAllAsync(cluster.Client, users);
+        var failed = await UserGrains.FetchAllAsync(cluster.Client, users);
+        if (failed > 0)
+            throw new InvalidOperationException($"{failed} of {users.Length} users could not be provisioned for row 4.");
         var subjects = new string[users.Length];
         await Parallel.ForEachAsync(Enumerable.Range(0, users.Length), new ParallelOptions { MaxDegreeOfParallelism = 200 }, async (i, _) =>
             subjects[i] = (await cluster.Client.GetUserTokenGrain(users[i]).GetStatusAsync()).BoostedUserId!);
@@ -61,6 +63,9 @@ public static class SteadyStateScenario
                 })).ToList(),
                 warmupLifetimes: 0, Math.Min(2, settings.SteadyLifetimes));
 
+            var refused = cluster.Emulator.GetStats().Failures;
+            if (refused.Count > 0)
+                report.Note("Row 4: Boosted refused " + string.Join(", ", refused.Select(f => $"{f.Value:N0} {f.Key}")) + ".");
             var what = "steady state, 3 silos, 3 app servers, random users";
             report.Row("4", $"{what}; vs per-app-server cache + single-flight", grains.Describe(), "per-app-server cache: " + cached.Describe(),
                 Format.Ratio(grains.ExchangesPerActiveUserLifetime / cached.ExchangesPerActiveUserLifetime));
