@@ -1,0 +1,71 @@
+namespace BoostedGrains.Benchmarks.Infrastructure;
+
+/// <summary>Sizes and durations of one run: quick (at most 3 minutes on 2 cores) or full.</summary>
+public sealed record BenchSettings
+{
+    public required string Mode { get; init; }
+    public required string OutputPath { get; init; }
+
+    /// <summary>Boosted's (the emulator's) answer latency.</summary>
+    public int BoostedLatencyMs { get; init; } = 20;
+
+    // Rows 1 and 2: warm fetches, each measured in alternating slices with its baseline so drift hits both alike.
+    public required TimeSpan WarmupPerSide { get; init; }
+    public required TimeSpan MeasurePerSide { get; init; }
+    public int Slices { get; init; } = 4;
+    public int WarmUsers { get; init; } = 1_000;
+    public int[] GrainConcurrency { get; init; } = [1, 64, 512];
+    public int HttpConcurrency { get; init; } = 64;
+
+    // Row 3: cold storms.
+    public int StormCallers { get; init; } = 1_000;
+    public int StormUsers { get; init; } = 10_000;
+
+    /// <summary>Also storm a silo with the default queue (about 30 s more, so full mode only).</summary>
+    public bool StormWithDefaults { get; init; } = true;
+
+    // Row 4: steady state, compressed time.
+    public required int SteadyUsers { get; init; }
+    public required double SteadyRequestsPerSecond { get; init; }
+    public required int SteadyLifetimeSeconds { get; init; }
+    public required int SteadyLifetimes { get; init; }
+
+    // Row 5: memory.
+    public required int MemoryUsers { get; init; }
+
+    public static BenchSettings Parse(string[] args)
+    {
+        var full = args.Contains("--full");
+        if (!full && !args.Contains("--quick"))
+            Console.WriteLine("No mode given: running --quick (use --full for the full run).");
+        var outIndex = Array.IndexOf(args, "--out");
+        var output = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : Path.Combine(ProjectDirectory(), "results", "latest.md");
+        return full
+            ? new BenchSettings
+            {
+                Mode = "full", OutputPath = output,
+                WarmupPerSide = TimeSpan.FromSeconds(4), MeasurePerSide = TimeSpan.FromSeconds(12), Slices = 6,
+                SteadyUsers = 5_000, SteadyRequestsPerSecond = 1_000, SteadyLifetimeSeconds = 20, SteadyLifetimes = 10,
+                MemoryUsers = 100_000,
+            }
+            : new BenchSettings
+            {
+                Mode = "quick", OutputPath = output,
+                // Warm-up long enough for tiered JIT to settle the hot paths; shorter ones measured tier-0 code.
+                WarmupPerSide = TimeSpan.FromSeconds(1), MeasurePerSide = TimeSpan.FromSeconds(2),
+                SteadyUsers = 1_000, SteadyRequestsPerSecond = 800, SteadyLifetimeSeconds = 3, SteadyLifetimes = 3,
+                MemoryUsers = 10_000, StormWithDefaults = false,
+            };
+    }
+
+    // results/ sits next to the project file, wherever the command is run from.
+    private static string ProjectDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "BoostedGrains.Benchmarks.csproj")))
+                return dir.FullName;
+        }
+        return Directory.GetCurrentDirectory();
+    }
+}

@@ -1,0 +1,50 @@
+using BoostedGrains.Tokens;
+using Orleans.Runtime;
+
+namespace BoostedGrains.Benchmarks.Infrastructure;
+
+/// <summary>Bulk operations on user grains that set the stage for a measurement.</summary>
+public static class UserGrains
+{
+    /// <summary>Gets a token for each user, <paramref name="parallel"/> at a time; failures are counted, not thrown.</summary>
+    public static async Task<int> FetchAllAsync(IClusterClient client, IEnumerable<string> users, int parallel = 200)
+    {
+        var failures = 0;
+        Exception? first = null;
+        await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (user, _) =>
+        {
+            try
+            {
+                await client.GetUserTokenGrain(user).GetAccessTokenAsync();
+            }
+            catch (Exception e)
+            {
+                Interlocked.Increment(ref failures);
+                Interlocked.CompareExchange(ref first, e, null);
+            }
+        });
+        if (first is not null)
+            Console.WriteLine($"  {failures:N0} users failed to get a token; the first: {first.GetType().Name}: {first.Message}");
+        return failures;
+    }
+
+    /// <summary>Deactivates every user grain: tokens are dropped, the persisted Boosted identity stays.</summary>
+    public static async Task DeactivateAllAsync(IClusterClient client, TimeSpan? timeout = null)
+    {
+        var management = client.GetGrain<IManagementGrain>(0);
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(120));
+        while (await CountAsync(management) > 0)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException("User grains did not deactivate in time.");
+            await management.ForceActivationCollection(TimeSpan.Zero);
+            await Task.Delay(250);
+        }
+    }
+
+    private static async Task<int> CountAsync(IManagementGrain management)
+    {
+        var statistics = await management.GetSimpleGrainStatistics();
+        return statistics.Where(s => s.GrainType.Contains("UserToken", StringComparison.OrdinalIgnoreCase)).Sum(s => s.ActivationCount);
+    }
+}

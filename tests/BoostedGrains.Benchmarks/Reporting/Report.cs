@@ -1,0 +1,48 @@
+using System.Text;
+using BoostedGrains.Benchmarks.Infrastructure;
+
+namespace BoostedGrains.Benchmarks.Reporting;
+
+/// <summary>The Markdown table: one line per measurement, next to the baseline measured in the same run.</summary>
+public sealed class Report(BenchSettings settings)
+{
+    private readonly List<string[]> _rows = [];
+    private readonly List<string> _notes = [];
+    private readonly string _machine = MachineInfo.Describe();
+    private readonly string _load = MachineInfo.LoadAverage();
+    private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+
+    public void Row(string row, string what, string boostedGrains, string baseline, string ratio)
+    {
+        _rows.Add([row, what, boostedGrains, baseline, ratio]);
+        Console.WriteLine($"  {row} | {what} | {boostedGrains} | {baseline} | {ratio}");
+    }
+
+    public void Note(string note)
+    {
+        _notes.Add(note);
+        Console.WriteLine($"  note: {note}");
+    }
+
+    public string ToMarkdown()
+    {
+        var md = new StringBuilder();
+        md.AppendLine($"Mode `--{settings.Mode}`, {_started:yyyy-MM-dd HH:mm} UTC, {(DateTimeOffset.UtcNow - _started).TotalSeconds:N0} s. ");
+        md.AppendLine($"Machine: {_machine}; load average {_load} at start (other builds and tests were running: figures are noisy). ");
+        md.AppendLine($"Boosted: the emulator with {settings.BoostedLatencyMs} ms latency. Everything (emulator, silos, clients, load) runs in one process.");
+        md.AppendLine();
+        md.AppendLine("| row | measurement | BoostedGrains | baseline (same run) | ratio |");
+        md.AppendLine("|---|---|---|---|---|");
+        foreach (var row in _rows)
+            md.AppendLine("| " + string.Join(" | ", row) + " |");
+        if (_notes.Count > 0)
+        {
+            md.AppendLine();
+            md.AppendLine("Notes:");
+            md.AppendLine();
+            foreach (var note in _notes)
+                md.AppendLine($"- {note}");
+        }
+        return md.ToString();
+    }
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using BoostedGrains.Benchmarks.Infrastructure;
+using BoostedGrains.Boosted;
+using BoostedGrains.Benchmarks.Reporting;
+using BoostedGrains.Keys;
+using BoostedGrains.Tokens;
+
+namespace BoostedGrains.Benchmarks.Scenarios;
+
+/// <summary>
+/// Row 3: cold storms with RS256 and with ES256 on one silo: many callers for one cold user, then many cold users at
+/// once, against the machine's signing rate measured in the same run. Row 5 (memory) reuses the ES256 cluster.
+/// </summary>
+public static class ColdStormScenario
+{
+    public static async Task RunAsync(BenchSettings settings, Report report, bool storms, bool memory)
+    {
+        // The default queue (Boosted__MaxQueuedRequests) is far below one silo's share of such a storm: the storm
+        // runs with a queue that holds it all, and once more with the defaults to show what they do.
+        var queue = settings.StormUsers + settings.StormCallers;
+        List<(KeyAlgorithm Algorithm, int? Queue)> runs = [(KeyAlgorithm.RS256, queue), (KeyAlgorithm.ES256, queue)];
+        if (!storms)
+            runs.RemoveAt(0);
+        else if (settings.StormWithDefaults)
+            runs.Add((KeyAlgorithm.ES256, null));
+        else
+            report.Note("Row 3: the storm with the product's default queue runs in `--full` only.");
+        foreach (var (algorithm, queueSetting) in runs)
+        {
+            Console.WriteLine($"Row 3: cold storms, {algorithm} (1 silo, 1 external client)...");
+            await using var cluster = await BenchCluster.StartAsync(
+                new ClusterSpec(1, 1, algorithm, settings.BoostedLatencyMs, MaxQueuedRequests: queueSetting));
+            if (storms)
+            {
+                var signRate = SignRate.Measure(algorithm, TimeSpan.FromSeconds(1));
+                var label = queueSetting is { } q ? $"{algorithm}, queue {q:N0}" : $"{algorithm}, product defaults";
+                if (queueSetting is not null)
+                    await OneUserAsync(settings, report, cluster, algorithm);
+                await ManyUsersAsync(settings, report, cluster, algorithm, label, signRate);
+            }
+            if (memory && algorithm == KeyAlgorithm.ES256 && queueSetting is not null)
+                await MemoryScenario.RunAsync(settings, report, cluster);
+        }
+    }
+
+    private static async Task OneUserAsync(BenchSettings settings, Report report, BenchCluster cluster, KeyAlgorithm algorithm)
+    {
+        var grain = cluster.Client.GetUserTokenGrain($"storm-one-{Guid.NewGuid():N}");
+        var before = cluster.UserExchanges();
+        var (elapsed, failures, tokens) = await StormAsync(Enumerable.Repeat(grain, settings.StormCallers).ToList());
+        var exchanges = cluster.UserExchanges() - before;
+        report.Row("3", $"cold storm, 1 new user × {settings.StormCallers:N0} concurrent callers, {algorithm}",
+            $"{exchanges} exchange(s), {tokens} distinct token(s), all served in {Format.Seconds(elapsed)}{Failed(failures)}",
+            "goal: 1 exchange", Format.Ratio(exchanges));
+    }
+
+    private static async Task ManyUsersAsync(BenchSettings settings, Report report, BenchCluster cluster, KeyAlgorithm algorithm, string label, double signRate)
+    {
+        // Known users without a token (as after a cluster restart): provisioned first, then their grains deactivated,
+        // so the storm is exchanges only.
+        var users = Enumerable.Range(0, settings.StormUsers).Select(i => $"storm-{algorithm}-{i}").ToArray();
+        cluster.SetBoostedLatency(0);
+        await UserGrains.FetchAllAsync(cluster.Client, users);
+        await UserGrains.DeactivateAllAsync(cluster.Client);
+        cluster.SetBoostedLatency(settings.BoostedLatencyMs);
+
+        var before = cluster.UserExchanges();
+        var refusedBefore = cluster.Emulator.GetStats().Failures;
+        var (elapsed, failures, _) = await StormAsync(users.Select(u => cluster.Client.GetUserTokenGrain(u)).ToList());
+        var exchanges = cluster.UserExchanges() - before;
+        var stats = cluster.Emulator.GetStats();
+        var refused = stats.Failures.Select(f => (f.Key, Count: f.Value - refusedBefore.GetValueOrDefault(f.Key))).Where(f => f.Count > 0).ToList();
+        var bound = cluster.BoostedOptions.MaxConcurrentExchanges * cluster.SiloCount;
+        var rate = exchanges / elapsed.TotalSeconds;
+        report.Row("3", $"cold storm, {users.Length:N0} known users without a token at once, {label}",
+            $"served in {Format.Seconds(elapsed)}{Failed(failures)}; {exchanges:N0} exchanges, {Format.Rate(rate)}/s; "
+            + $"max {stats.MaxInFlightTokenRequests} in flight at Boosted (bound {bound})"
+            + (refused.Count > 0 ? "; Boosted refused " + string.Join(", ", refused.Select(r => $"{r.Count:N0} {r.Key}")) : ""),
+            $"{algorithm} signing rate, all cores: {Format.Rate(signRate)}/s", Format.Ratio(rate / signRate));
+        if (algorithm == KeyAlgorithm.RS256)
+        {
+            report.Note($"Row 3: the exchange bound is `Boosted__MaxConcurrentExchanges` ({cluster.BoostedOptions.MaxConcurrentExchanges}) per silo "
+                + $"with {settings.BoostedLatencyMs} ms Boosted latency, so one silo cannot exceed about "
+                + $"{Format.Rate(cluster.BoostedOptions.MaxConcurrentExchanges * 1000.0 / settings.BoostedLatencyMs)} exchanges/s whatever it signs; "
+                + $"`Boosted__MaxQueuedRequests` (default {new BoostedOptions().MaxQueuedRequests:N0}) calls may wait for a slot, the rest fail fast: "
+                + "the storm rows raise it to hold the whole storm; the `product defaults` row (full mode) keeps it. Users are known (provisioned) and hold no token, as after a restart. "
+                + "Max in flight is the emulator's high-water mark over the whole run of that cluster.");
+        }
+    }
+
+    /// <summary>Starts one call per grain at the same moment and waits for all; returns time, failures by type, distinct tokens.</summary>
+    private static async Task<(TimeSpan Elapsed, Dictionary<string, int> Failures, int Tokens)> StormAsync(IReadOnlyList<IUserTokenGrain> grains)
+    {
+        var gate = new TaskCompletionSource();
+        var failures = new Dictionary<string, int>();
+        var tokens = new HashSet<string>();
+        var calls = grains.Select(async grain =>
+        {
+            await gate.Task;
+            try
+            {
+                var token = await grain.GetAccessTokenAsync();
+                lock (tokens)
+                    tokens.Add(token.Sha256);
+            }
+            catch (Exception e)
+            {
+                lock (failures)
+                    failures[e.GetType().Name] = failures.GetValueOrDefault(e.GetType().Name) + 1;
+            }
+        }).ToList();
+        var clock = Stopwatch.StartNew();
+        gate.SetResult();
+        await Task.WhenAll(calls);
+        return (clock.Elapsed, failures, tokens.Count);
+    }
+
+    private static string Failed(Dictionary<string, int> failures) =>
+        failures.Count == 0 ? "" : ", FAILED: " + string.Join(", ", failures.Select(f => $"{f.Value:N0} {f.Key}"));
+}

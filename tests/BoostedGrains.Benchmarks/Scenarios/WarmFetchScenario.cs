@@ -1,0 +1,71 @@
+using System.Net.Http.Headers;
+using BoostedGrains.Benchmarks.Baselines;
+using BoostedGrains.Benchmarks.Infrastructure;
+using BoostedGrains.Benchmarks.Reporting;
+using BoostedGrains.Keys;
+using BoostedGrains.Tokens;
+
+namespace BoostedGrains.Benchmarks.Scenarios;
+
+/// <summary>
+/// Rows 1 and 2: a warm token fetch (the user's grain holds a valid token) through an external Orleans client and
+/// through the HTTP token API, each against a no-op on the same silo, measured in alternating slices.
+/// </summary>
+public static class WarmFetchScenario
+{
+    public static async Task RunAsync(BenchSettings settings, Report report, bool grainRows = true, bool httpRow = true)
+    {
+        Console.WriteLine("Rows 1-2: warm fetches (1 silo, 1 external client)...");
+        await using var cluster = await BenchCluster.StartAsync(new ClusterSpec(1, 1, KeyAlgorithm.RS256, settings.BoostedLatencyMs));
+        var users = Enumerable.Range(0, settings.WarmUsers).Select(i => $"warm-{i}").ToArray();
+        var failed = await UserGrains.FetchAllAsync(cluster.Client, users);
+        if (failed > 0)
+            throw new InvalidOperationException($"{failed} users could not get a first token; the warm rows would measure errors.");
+
+        var client = cluster.Client;
+        await Task.WhenAll(users.Select(u => client.GetGrain<INoopGrain>(u).PingAsync()));
+        var exchangesBefore = cluster.UserExchanges();
+
+        foreach (var callers in grainRows ? settings.GrainConcurrency : [])
+        {
+            var (noop, token) = await ClosedLoop.PairedAsync(callers, settings.WarmupPerSide, settings.MeasurePerSide, settings.Slices,
+                // References are made per call, as an app server does with the user of each request.
+                i => client.GetGrain<INoopGrain>(users[i % users.Length]).PingAsync(),
+                i => client.GetUserTokenGrain(users[i % users.Length]).GetAccessTokenAsync());
+            report.Row("1", $"warm fetch, Orleans client, {callers} caller{(callers == 1 ? "" : "s")}",
+                token.Describe("calls"), "no-op grain call: " + noop.Describe("calls"), Format.Ratio(token.PerSecond / noop.PerSecond));
+        }
+
+        if (httpRow)
+            await MeasureHttpAsync(settings, report, cluster, users);
+
+        var exchanges = cluster.UserExchanges() - exchangesBefore;
+        report.Note($"Rows 1-2: {users.Length:N0} warm users called in turn; {exchanges:N0} exchanges happened while measuring (warm means none).");
+    }
+
+    private static async Task MeasureHttpAsync(BenchSettings settings, Report report, BenchCluster cluster, string[] users)
+    {
+        var callers = settings.HttpConcurrency;
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = callers, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+        using var http = new HttpClient(handler) { BaseAddress = cluster.SiloUrls[0] };
+        var auth = new AuthenticationHeaderValue("Bearer", cluster.ApiKey);
+        var tokenPaths = users.Select(u => $"/v1/users/{Uri.EscapeDataString(u)}/token").ToArray();
+
+        // Both send the same headers and no body; only the work behind the route differs.
+        async Task PostAsync(string path)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path);
+            request.Headers.Authorization = auth;
+            using var response = await http.SendAsync(request);
+            await response.Content.ReadAsByteArrayAsync();
+            if (!response.IsSuccessStatusCode)
+                throw new HttpRequestException($"{path} answered {(int)response.StatusCode}.");
+        }
+
+        var (noop, token) = await ClosedLoop.PairedAsync(callers, settings.WarmupPerSide, settings.MeasurePerSide, settings.Slices,
+            _ => PostAsync(BenchCluster.NoopPath),
+            i => PostAsync(tokenPaths[i % tokenPaths.Length]));
+        report.Row("2", $"warm fetch, HTTP token API, {callers} callers", token.Describe("req"),
+            "no-op endpoint: " + noop.Describe("req"), Format.Ratio(token.PerSecond / noop.PerSecond));
+    }
+}
