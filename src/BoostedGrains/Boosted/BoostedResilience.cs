@@ -14,8 +14,8 @@ internal static class BoostedResilience
     public const string AccountPipeline = "boosted-account";
 
     /// <summary>
-    /// Concurrency limit, total timeout, retries (jittered exponential backoff, <c>Retry-After</c> on 429), circuit
-    /// breaker and attempt timeout, outermost first.
+    /// Concurrency limit, total timeout, retries (jittered exponential backoff, <c>Retry-After</c> on 429), the
+    /// silo-wide <c>Retry-After</c> gate, circuit breaker and attempt timeout, outermost first.
     /// </summary>
     public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, BoostedOptions options, int maxConcurrency)
     {
@@ -37,6 +37,8 @@ internal static class BoostedResilience
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, options.TotalRequestTimeout)),
             });
         }
+        // Inside the retries, so every attempt is held back until a Retry-After named by any call has passed.
+        builder.AddStrategy(_ => new RetryAfterGate(TimeProvider.System, options.TotalRequestTimeout), new RetryAfterGateOptions());
         builder.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
         {
             FailureRatio = options.BreakerFailureRatio,
