@@ -26,18 +26,21 @@ public static class BoostedServiceCollectionExtensions
         services.TryAddSingleton<TokenMetrics>();
         services.TryAddSingleton<IManagementTokenSource, GrainManagementTokenSource>();
 
-        services.AddHttpClient<BoostedTokenClient>(ConfigureClient)
-            .AddResilienceHandler(BoostedResilience.TokenPipeline, (builder, context) =>
+        var tokens = services.AddHttpClient<BoostedTokenClient>(ConfigureClient);
+        tokens.AddResilienceHandler(BoostedResilience.TokenPipeline, (builder, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<BoostedOptions>>().Value;
                 BoostedResilience.Configure(builder, options, options.MaxConcurrentExchanges);
             });
-        services.AddHttpClient<BoostedAccountClient>(ConfigureClient)
-            .AddResilienceHandler(BoostedResilience.AccountPipeline, (builder, context) =>
+        // Added after the resilience handler, so inside it: once per attempt.
+        tokens.AddHttpMessageHandler(() => new BufferingHandler());
+        var accounts = services.AddHttpClient<BoostedAccountClient>(ConfigureClient);
+        accounts.AddResilienceHandler(BoostedResilience.AccountPipeline, (builder, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<BoostedOptions>>().Value;
                 BoostedResilience.Configure(builder, options, options.MaxConcurrentProvisioning);
             });
+        accounts.AddHttpMessageHandler(() => new BufferingHandler());
         return services;
     }
 

@@ -18,22 +18,31 @@ public sealed partial class BoostedTokenClient(HttpClient http, IOptions<Boosted
     /// <summary>
     /// Exchanges <paramref name="assertion"/> for a token with <paramref name="scope"/>. Throws
     /// <see cref="BoostedAuthException"/> when Boosted refuses, <see cref="BoostedUnavailableException"/> when it cannot answer.
+    /// A retry resends the same assertion: prefer the overload that signs a fresh one per attempt.
     /// </summary>
-    public async Task<AccessToken> ExchangeAsync(string assertion, string scope, CancellationToken cancellationToken = default)
+    public Task<AccessToken> ExchangeAsync(string assertion, string scope, CancellationToken cancellationToken = default) =>
+        ExchangeAsync(assertion, null, scope, cancellationToken);
+
+    /// <summary>
+    /// Exchanges an assertion from <paramref name="sign"/> for a token with <paramref name="scope"/>, signing a new one
+    /// (new <c>jti</c>) for every retry: an attempt whose answer was lost may have been accepted, and Boosted refuses a
+    /// replayed <c>jti</c>.
+    /// </summary>
+    public async Task<AccessToken> ExchangeAsync(Func<CancellationToken, ValueTask<string>> sign, string scope, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sign);
+        return await ExchangeAsync(await sign(cancellationToken), sign, scope, cancellationToken);
+    }
+
+    private async Task<AccessToken> ExchangeAsync(string assertion, Func<CancellationToken, ValueTask<string>>? sign, string scope, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         using var request = new HttpRequestMessage(HttpMethod.Post, settings.ResolvedTokenEndpoint)
         {
-            Content = new FormUrlEncodedContent(
-            [
-                new("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"),
-                new("subject_token", assertion),
-                new("subject_token_type", "urn:ietf:params:oauth:token-type:jwt"),
-                new("client_id", settings.ClientId),
-                new("client_secret", settings.ClientSecret),
-                new("scope", scope),
-            ]),
+            Content = Form(settings, assertion, scope),
         };
+        if (sign is not null)
+            request.Options.Set(BoostedResilience.ContentForRetry, async ct => (HttpContent)Form(settings, await sign(ct), scope));
         // Taken before sending, so the computed expiry is never later than Boosted's.
         var sentAt = time.GetUtcNow();
         using var response = await BoostedHttp.SendAsync(http, request, Operation, cancellationToken);
@@ -47,6 +56,16 @@ public sealed partial class BoostedTokenClient(HttpClient http, IOptions<Boosted
             $"{Operation}: Boosted answered HTTP {(int)response.StatusCode}, which its token endpoint does not document; check Boosted__TokenEndpoint.",
             (int)response.StatusCode);
     }
+
+    private static FormUrlEncodedContent Form(BoostedOptions settings, string assertion, string scope) => new(
+    [
+        new("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"),
+        new("subject_token", assertion),
+        new("subject_token_type", "urn:ietf:params:oauth:token-type:jwt"),
+        new("client_id", settings.ClientId),
+        new("client_secret", settings.ClientSecret),
+        new("scope", scope),
+    ]);
 
     private static async Task<AccessToken> ReadTokenAsync(HttpResponseMessage response, string scope, DateTimeOffset sentAt, CancellationToken cancellationToken)
     {

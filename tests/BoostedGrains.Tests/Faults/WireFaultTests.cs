@@ -47,6 +47,64 @@ public sealed class WireFaultTests(WireFaultTests.Fixture boosted, ITestOutputHe
             $"{Users} / {result.PerUser.Sum(r => r.Requests)} / {Users} / {result.Exchanges} / {result.InvalidGrants}");
     }
 
+    [Fact]
+    public async Task A_retry_after_a_lost_answer_carries_a_newly_signed_assertion()
+    {
+        const string tokenJson = """{"access_token":"tok-1","expires_in":3600,"token_type":"Bearer","scope":"thread"}""";
+        await using var server = await ScriptedHttpServer.StartNthAsync(async (n, context) =>
+        {
+            if (n > 0)
+            {
+                await ScriptedHttpServer.Json(context, 200, tokenJson);
+                return;
+            }
+            context.Response.ContentLength = tokenJson.Length;
+            await context.Response.WriteAsync(tokenJson[..8]);
+            await context.Response.Body.FlushAsync();
+            context.Abort();
+        });
+        await using var harness = new ClientHarness(server.Url);
+        var signed = 0;
+
+        var token = await harness.Tokens.ExchangeAsync(_ => ValueTask.FromResult($"h.assertion-{Interlocked.Increment(ref signed)}.s"), "thread");
+
+        Assert.Equal("tok-1", token.Value);
+        Assert.Equal(2, signed);
+        Assert.Equal(new[] { "h.assertion-1.s", "h.assertion-2.s" },
+            server.Requests.Select(r => System.Web.HttpUtility.ParseQueryString(r.Body)["subject_token"] ?? "").ToArray());
+    }
+
+    [Fact]
+    public async Task An_answer_that_stalls_after_its_headers_is_cut_by_the_attempt_timeout_and_retried()
+    {
+        var release = new TaskCompletionSource();
+        await using var server = await ScriptedHttpServer.StartAsync(async (_, context) =>
+        {
+            context.Response.ContentLength = 500;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("""{"access_token":""");
+            await context.Response.Body.FlushAsync();
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        });
+        await using var harness = new ClientHarness(server.Url, new Dictionary<string, string?>
+        {
+            ["Boosted:MaxRetries"] = "1",
+            ["Boosted:RequestTimeout"] = "00:00:00.500",
+            ["Boosted:TotalRequestTimeout"] = "00:00:03",
+        });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<BoostedUnavailableException>(() => harness.Tokens.ExchangeAsync("a.b.c", "thread"));
+        var elapsed = clock.Elapsed;
+        release.SetResult();
+
+        Assert.Contains("did not answer in time", error.Message);
+        Assert.Equal(2, server.Requests.Count);
+        // Two attempts of 0.5 s and a backoff; far below the 3 s total, which a loaded machine could not reach either.
+        Assert.InRange(elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3));
+        FaultFigures.Record(output, "5. body stalls after headers", "requests / outcome / wait", $"2 / typed timeout / {elapsed.TotalMilliseconds:0} ms (RequestTimeout 0.5 s)");
+    }
+
     [Theory]
     [InlineData("reset")]
     [InlineData("truncated")]
