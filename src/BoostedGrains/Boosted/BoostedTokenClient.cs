@@ -74,6 +74,10 @@ public sealed partial class BoostedTokenClient(HttpClient http, IOptions<Boosted
             || !root.TryGetProperty("access_token", out var value) || value.ValueKind != JsonValueKind.String
             || value.GetString() is not { Length: > 0 } token)
             throw Malformed("no access_token");
+        // App servers put the token in an Authorization header: anything outside visible ASCII (a CR/LF above all)
+        // would break or inject into their requests.
+        if (!token.All(c => c is > ' ' and < (char)0x7F))
+            throw Malformed("an access_token holding characters that cannot go in a header");
 
         var lifetime = DocumentedLifetime;
         if (root.TryGetProperty("expires_in", out var expiresIn))
