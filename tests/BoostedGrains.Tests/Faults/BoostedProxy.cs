@@ -28,7 +28,14 @@ public enum WireFault
 }
 
 /// <summary>One token request as the proxy saw it, with its subject read from the assertion (never verified).</summary>
-public sealed record ProxiedTokenRequest(string? Subject, string? Jti, TimeSpan ReceivedAt, TimeSpan AnsweredAt, int Status, int? RetryAfterSeconds, WireFault Fault);
+public sealed record ProxiedTokenRequest(string? Subject, string? Jti, TimeSpan ReceivedAt, TimeSpan AnsweredAt, int Status, int? RetryAfterSeconds, WireFault Fault)
+{
+    /// <summary>The assertion's <c>exp - iat</c> in seconds, its <c>kid</c> and its <c>iss</c>.</summary>
+    public AssertionFacts? Assertion { get; init; }
+}
+
+/// <summary>What an assertion claims, read without verifying it.</summary>
+public sealed record AssertionFacts(string? Kid, string? Alg, long? Iat, long? Exp, string? Iss, string? Aud);
 
 /// <summary>
 /// Sits between the cluster and the emulator on loopback: forwards every request, records each token request (who,
@@ -88,12 +95,12 @@ public sealed class BoostedProxy : IAsyncDisposable
         await context.Request.Body.CopyToAsync(body);
         var bytes = body.ToArray();
         var isToken = context.Request.Path.Value?.EndsWith("/oauth2/token", StringComparison.Ordinal) == true;
-        var (subject, jti) = isToken ? ReadAssertion(bytes) : (null, null);
+        var (subject, jti, facts) = isToken ? ReadAssertion(bytes) : (null, null, null);
         var fault = isToken ? TokenFault(new ProxiedTokenRequest(subject, jti, receivedAt, receivedAt, 0, null, WireFault.None)) : WireFault.None;
 
         if (fault == WireFault.ResetBeforeForwarding)
         {
-            _tokenRequests.Enqueue(new ProxiedTokenRequest(subject, jti, receivedAt, _clock.Elapsed, 0, null, fault));
+            _tokenRequests.Enqueue(new ProxiedTokenRequest(subject, jti, receivedAt, _clock.Elapsed, 0, null, fault) { Assertion = facts });
             Reset(context);
             return;
         }
@@ -121,7 +128,7 @@ public sealed class BoostedProxy : IAsyncDisposable
             context.Response.ContentLength = answer.Length;
             await context.Response.Body.WriteAsync(answer.AsMemory(0, Math.Min(8, answer.Length)));
             await context.Response.Body.FlushAsync();
-            _tokenRequests.Enqueue(new ProxiedTokenRequest(subject, jti, receivedAt, _clock.Elapsed, (int)response.StatusCode, retryAfter, fault));
+            _tokenRequests.Enqueue(new ProxiedTokenRequest(subject, jti, receivedAt, _clock.Elapsed, (int)response.StatusCode, retryAfter, fault) { Assertion = facts });
             Reset(context);
             return;
         }
@@ -135,7 +142,7 @@ public sealed class BoostedProxy : IAsyncDisposable
         await context.Response.Body.WriteAsync(answer);
         await context.Response.CompleteAsync();
         if (isToken)
-            _tokenRequests.Enqueue(new ProxiedTokenRequest(subject, jti, receivedAt, _clock.Elapsed, (int)response.StatusCode, retryAfter, fault));
+            _tokenRequests.Enqueue(new ProxiedTokenRequest(subject, jti, receivedAt, _clock.Elapsed, (int)response.StatusCode, retryAfter, fault) { Assertion = facts });
     }
 
     private static void Reset(HttpContext context)
@@ -146,25 +153,38 @@ public sealed class BoostedProxy : IAsyncDisposable
         context.Abort();
     }
 
-    /// <summary>The <c>sub</c> and <c>jti</c> of the form's <c>subject_token</c>, decoded without verification.</summary>
-    public static (string? Subject, string? Jti) ReadAssertion(byte[] form)
+    /// <summary>The <c>sub</c> and <c>jti</c> of the form's <c>subject_token</c>, and its other facts, decoded without verification.</summary>
+    public static (string? Subject, string? Jti, AssertionFacts? Facts) ReadAssertion(byte[] form)
     {
         var fields = QueryHelpers(Encoding.UTF8.GetString(form));
         if (!fields.TryGetValue("subject_token", out var jwt) || jwt.Split('.') is not { Length: 3 } parts)
-            return (null, null);
+            return (null, null, null);
         try
         {
-            var payload = parts[1].Replace('-', '+').Replace('_', '/');
-            payload = payload.PadRight(payload.Length + ((4 - payload.Length % 4) % 4), '=');
-            using var claims = JsonDocument.Parse(Convert.FromBase64String(payload));
-            return (claims.RootElement.TryGetProperty("sub", out var sub) ? sub.GetString() : null,
-                claims.RootElement.TryGetProperty("jti", out var jti) ? jti.GetString() : null);
+            using var header = JsonDocument.Parse(Base64Url(parts[0]));
+            using var claims = JsonDocument.Parse(Base64Url(parts[1]));
+            var h = header.RootElement;
+            var c = claims.RootElement;
+            var facts = new AssertionFacts(Text(h, "kid"), Text(h, "alg"), Number(c, "iat"), Number(c, "exp"), Text(c, "iss"), Text(c, "aud"));
+            return (Text(c, "sub"), Text(c, "jti"), facts);
         }
         catch (Exception e) when (e is FormatException or JsonException)
         {
-            return (null, null);
+            return (null, null, null);
         }
     }
+
+    private static byte[] Base64Url(string part)
+    {
+        var text = part.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(text.PadRight(text.Length + ((4 - text.Length % 4) % 4), '='));
+    }
+
+    private static string? Text(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static long? Number(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : null;
 
     private static Dictionary<string, string> QueryHelpers(string form) =>
         form.Split('&', StringSplitOptions.RemoveEmptyEntries)
