@@ -133,6 +133,8 @@ public sealed class BoostedProxy : IAsyncDisposable
             return;
         }
 
+        if (isToken && response.IsSuccessStatusCode)
+            RegisterIssuedToken(answer);
         context.Response.StatusCode = (int)response.StatusCode;
         foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
         {
@@ -143,6 +145,20 @@ public sealed class BoostedProxy : IAsyncDisposable
         await context.Response.CompleteAsync();
         if (isToken)
             _tokenRequests.Enqueue(new ProxiedTokenRequest(subject, jti, receivedAt, _clock.Elapsed, (int)response.StatusCode, retryAfter, fault) { Assertion = facts });
+    }
+
+    // Every access token Boosted issued through the proxy is a secret the suite-wide log scan looks for.
+    private static void RegisterIssuedToken(byte[] answer)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(answer);
+            if (json.RootElement.TryGetProperty("access_token", out var token) && token.GetString() is { } value)
+                Infrastructure.LogCapture.Suite.AddSecret(value);
+        }
+        catch (JsonException)
+        {
+        }
     }
 
     private static void Reset(HttpContext context)

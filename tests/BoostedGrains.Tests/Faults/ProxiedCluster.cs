@@ -32,7 +32,16 @@ public abstract class ProxiedCluster : BoostedCluster, IAsyncLifetime
         }
     }
 
-    Task IAsyncLifetime.InitializeAsync() => InitializeAsync();
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        await InitializeAsync();
+        // Every signing key the silos hold is a secret the suite-wide log scan looks for.
+        foreach (var silo in Cluster.Silos)
+        {
+            foreach (var secret in PrivateKeyParameters.Of(KeyCache(silo.ServiceProvider).GetSigningKey().Credentials.Key))
+                LogCapture.Suite.AddSecret(secret);
+        }
+    }
 
     async Task IAsyncLifetime.DisposeAsync()
     {
