@@ -13,6 +13,8 @@ public sealed class SiloReadyHealthCheck(ISiloStatusOracle membership, SigningKe
             return Task.FromResult(HealthCheckResult.Unhealthy($"The silo has not joined the cluster (status {membership.CurrentStatus})."));
         if (!keys.IsLoaded)
             return Task.FromResult(HealthCheckResult.Unhealthy("The key ring has not been loaded yet."));
+        if (keys.CannotDecryptSigner)
+            return Task.FromResult(HealthCheckResult.Unhealthy("The signing key cannot be decrypted with this silo's KEK: check KeyRing__Kek__Id and KeyRing__Kek__Key."));
         return Task.FromResult(HealthCheckResult.Healthy());
     }
 }

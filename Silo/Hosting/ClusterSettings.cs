@@ -20,6 +20,18 @@ public sealed class ClusterSettings
     /// <summary><c>Cluster__PrimarySiloPort</c>: with localhost clustering, the silo port of the first silo, which the others join.</summary>
     public int PrimarySiloPort { get; set; } = 11111;
 
-    /// <summary><c>Cluster__AdvertisedIP</c>: the address other silos reach this one at (Azure Table clustering); loopback when unset.</summary>
+    /// <summary>
+    /// <c>Cluster__AdvertisedIP</c>: the address other silos reach this one at (Azure Table clustering), an IP or a
+    /// host name resolved at start (a compose service name); loopback when unset.
+    /// </summary>
     public string? AdvertisedIP { get; set; }
+
+    /// <summary><c>Cluster__ProbeTimeout</c>: how long a silo waits for a probe answer (Orleans default 5 s). Shorten only in tests.</summary>
+    public TimeSpan? ProbeTimeout { get; set; }
+
+    /// <summary><c>Cluster__NumMissedProbesLimit</c>: missed probes before a silo suspects another (Orleans default 3). Lower only in tests.</summary>
+    public int? NumMissedProbesLimit { get; set; }
+
+    /// <summary><c>Cluster__NumVotesForDeathDeclaration</c>: suspicions needed to declare a silo dead (Orleans default 2). Lower only in tests.</summary>
+    public int? NumVotesForDeathDeclaration { get; set; }
 }

@@ -1,6 +1,10 @@
 using System.Net;
+using System.Net.Sockets;
 using Azure.Data.Tables;
 using BoostedGrains.Hosting;
+using BoostedGrains.Keys;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace BoostedGrains.Silo.Hosting;
 
@@ -14,6 +18,7 @@ public static class ClusterTopology
     public static ISiloBuilder UseBoostedTopology(this ISiloBuilder silo, IConfiguration configuration)
     {
         var cluster = configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
+        silo.Configure<ClusterMembershipOptions>(options => ApplyMembership(cluster, options));
         var connectionString = configuration["Storage:AzureTableConnectionString"];
         if (string.IsNullOrWhiteSpace(connectionString))
         {
@@ -23,16 +28,38 @@ public static class ClusterTopology
                 .AddMemoryGrainStorage(GrainStorage.Name);
         }
 
-        silo.Configure<Orleans.Configuration.ClusterOptions>(options =>
+        // Keys outlive the process in Azure storage, so an ephemeral KEK would lock them away at the next restart.
+        silo.Services.AddSingleton<IValidateOptions<KeyRingOptions>, PersistentKekRequirement>();
+        silo.Configure<ClusterOptions>(options =>
         {
             options.ClusterId = cluster.ClusterId;
             options.ServiceId = cluster.ServiceId;
         });
-        silo.ConfigureEndpoints(
-            string.IsNullOrWhiteSpace(cluster.AdvertisedIP) ? IPAddress.Loopback : IPAddress.Parse(cluster.AdvertisedIP),
-            cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: !string.IsNullOrWhiteSpace(cluster.AdvertisedIP));
+        silo.ConfigureEndpoints(AdvertisedAddress(cluster.AdvertisedIP), cluster.SiloPort, cluster.GatewayPort,
+            listenOnAnyHostAddress: !string.IsNullOrWhiteSpace(cluster.AdvertisedIP));
         return silo
             .UseAzureStorageClustering(options => options.TableServiceClient = new TableServiceClient(connectionString))
             .AddAzureTableGrainStorage(GrainStorage.Name, options => options.TableServiceClient = new TableServiceClient(connectionString));
+    }
+
+    private static void ApplyMembership(ClusterSettings cluster, ClusterMembershipOptions options)
+    {
+        if (cluster.ProbeTimeout is { } probeTimeout)
+            options.ProbeTimeout = probeTimeout;
+        if (cluster.NumMissedProbesLimit is { } missed)
+            options.NumMissedProbesLimit = missed;
+        if (cluster.NumVotesForDeathDeclaration is { } votes)
+            options.NumVotesForDeathDeclaration = votes;
+    }
+
+    // A compose service name is only known as a host name; other silos need the IPv4 address it resolves to.
+    private static IPAddress AdvertisedAddress(string? advertised)
+    {
+        if (string.IsNullOrWhiteSpace(advertised))
+            return IPAddress.Loopback;
+        if (IPAddress.TryParse(advertised, out var ip))
+            return ip;
+        return Dns.GetHostAddresses(advertised).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+            ?? throw new InvalidOperationException($"Cluster__AdvertisedIP '{advertised}' does not resolve to an IPv4 address.");
     }
 }

@@ -1,8 +1,10 @@
 using BoostedGrains.Emulator;
 using BoostedGrains.Hosting;
 using BoostedGrains.Keys;
+using BoostedGrains.Silo.Admin;
 using BoostedGrains.Silo.Gateway;
 using BoostedGrains.Silo.Health;
+using BoostedGrains.Silo.Observability;
 using Microsoft.Extensions.Options;
 
 namespace BoostedGrains.Silo.Hosting;
@@ -33,7 +35,7 @@ public static class SiloApp
                 configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Gateway:ApiKeys:0"] = GatewayOptions.DevelopmentApiKey });
         }
 
-        builder.Services.AddBoostedGrains(configuration);
+        builder.Services.AddBoostedGrains(configuration).AddKeyRingStartupCheck();
         builder.Services.AddOptions<ClusterSettings>().Bind(configuration.GetSection(ClusterSettings.SectionName));
         builder.Services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName))
             .Validate(gateway => gateway.ApiKeys.Any(key => !string.IsNullOrWhiteSpace(key)),
@@ -41,16 +43,20 @@ public static class SiloApp
             .ValidateOnStart();
         builder.Services.AddSingleton<ApiKeyFilter>();
         builder.Services.AddProblemDetails();
-        builder.Services.AddHealthChecks().AddCheck<SiloReadyHealthCheck>("silo");
+        builder.Services.AddBoostedAdmin(configuration, embedded);
+        builder.Services.AddBoostedHealth(configuration);
+        builder.AddBoostedObservability();
         builder.Services.AddHostedService<StartupBanner>();
 
-        builder.UseOrleans(silo => silo.UseBoostedTopology(configuration));
+        builder.UseOrleans(silo => silo.UseBoostedTopology(configuration).AddBoostedDashboard(configuration));
 
         var app = builder.Build();
         app.UseStatusCodePages();
         app.MapBoostedJwks();
         app.MapTokenApi();
-        app.MapHealthChecks("/healthz");
+        app.MapBoostedHealth();
+        app.MapBoostedAdmin(configuration);
+        app.MapBoostedObservability();
         return app;
     }
 }

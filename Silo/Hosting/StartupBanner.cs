@@ -1,7 +1,9 @@
 using BoostedGrains.Emulator;
 using Microsoft.AspNetCore.Hosting.Server;
 using BoostedGrains.Keys;
+using BoostedGrains.Silo.Admin;
 using BoostedGrains.Silo.Gateway;
+using BoostedGrains.Silo.Observability;
 using Microsoft.Extensions.Options;
 
 namespace BoostedGrains.Silo.Hosting;
@@ -9,7 +11,7 @@ namespace BoostedGrains.Silo.Hosting;
 /// <summary>Tells whoever started the silo where everything is, once it is listening.</summary>
 public sealed class StartupBanner(
     IHostApplicationLifetime lifetime, IServer server, IOptions<JwksOptions> jwks, IOptions<GatewayOptions> gateway,
-    IServiceProvider services) : IHostedService
+    IConfiguration configuration, IServiceProvider services) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -28,13 +30,23 @@ public sealed class StartupBanner(
             "BoostedGrains silo is up.",
             $"  JWKS:       {jwks.Value.PublicUrl}",
             $"  Token API:  POST {url}/v1/users/{{userId}}/token",
-            $"  Health:     {url}/healthz",
+            $"  Health:     {url}/healthz (live: /healthz/live, ready: /healthz/ready)",
         };
+        var admin = configuration.GetSection(AdminOptions.SectionName).Get<AdminOptions>();
+        var dashboard = configuration.GetSection(DashboardSettings.SectionName).Get<DashboardSettings>() ?? new DashboardSettings();
+        if (admin is { ApiKeys.Count: > 0 })
+        {
+            lines.Add($"  Admin API:  {url}/admin/keys, {url}/admin/users/{{userId}}");
+            if (dashboard.Enabled)
+                lines.Add($"  Dashboard:  {url}{dashboard.Path}/ (admin key as the Basic password)");
+        }
         if (emulator is not null)
         {
             lines.Add($"  Boosted:    embedded emulator at {emulator.BaseUrl} (set Boosted__BaseUrl to use the real Boosted)");
             if (gateway.Value.ApiKeys.Contains(GatewayOptions.DevelopmentApiKey))
                 lines.Add($"  API key:    {GatewayOptions.DevelopmentApiKey} (development only; set Gateway__ApiKeys__0 for real use)");
+            if (admin?.ApiKeys.Contains(AdminOptions.DevelopmentApiKey) == true)
+                lines.Add($"  Admin key:  {AdminOptions.DevelopmentApiKey} (development only; set Admin__ApiKeys__0 for real use)");
         }
         Console.WriteLine(string.Join(Environment.NewLine, lines));
     }

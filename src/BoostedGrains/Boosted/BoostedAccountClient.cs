@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using BoostedGrains.Diagnostics;
 using BoostedGrains.Errors;
 using BoostedGrains.Hierarchy;
 
@@ -12,7 +14,7 @@ namespace BoostedGrains.Boosted;
 /// Boosted's account-management API (spec §4). Every ensure is create-first and adopts the existing entity on 409,
 /// so repeating it never makes a duplicate.
 /// </summary>
-public sealed class BoostedAccountClient(HttpClient http, IManagementTokenSource managementTokens)
+public sealed class BoostedAccountClient(HttpClient http, IManagementTokenSource managementTokens, TokenMetrics metrics)
 {
     private const string BasePath = "v2/account-management/";
 
@@ -46,11 +48,34 @@ public sealed class BoostedAccountClient(HttpClient http, IManagementTokenSource
 
     private async Task<JsonElement> EnsureAsync(string path, string entity, string externalKey, string externalId, JsonObject body, CancellationToken cancellationToken)
     {
+        using var activity = BoostedActivitySource.Instance.StartActivity("boostedgrains.provision", ActivityKind.Client);
+        activity?.SetTag("boostedgrains.entity", path);
+        var outcome = "failed";
+        try
+        {
+            var (result, created) = await CreateOrAdoptAsync(path, entity, externalKey, externalId, body, cancellationToken);
+            outcome = created ? "created" : "adopted";
+            return result;
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
+            throw;
+        }
+        finally
+        {
+            activity?.SetTag("boostedgrains.outcome", outcome);
+            metrics.Provisioned(path, outcome);
+        }
+    }
+
+    private async Task<(JsonElement Entity, bool Created)> CreateOrAdoptAsync(string path, string entity, string externalKey, string externalId, JsonObject body, CancellationToken cancellationToken)
+    {
         var create = $"Create {entity}";
         using (var created = await SendAuthorizedAsync(() => new HttpRequestMessage(HttpMethod.Put, BasePath + path) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") }, create, cancellationToken))
         {
             if (created.IsSuccessStatusCode)
-                return await EntityAsync(created, entity, create, cancellationToken);
+                return (await EntityAsync(created, entity, create, cancellationToken), true);
             if (created.StatusCode != HttpStatusCode.Conflict)
                 throw await FailureAsync(created, create, cancellationToken);
         }
@@ -60,7 +85,7 @@ public sealed class BoostedAccountClient(HttpClient http, IManagementTokenSource
         var query = $"{BasePath}{path}?{externalKey}={Uri.EscapeDataString(externalId)}";
         using var found = await SendAuthorizedAsync(() => new HttpRequestMessage(HttpMethod.Get, query), adopt, cancellationToken);
         if (found.IsSuccessStatusCode)
-            return await EntityAsync(found, entity, adopt, cancellationToken);
+            return (await EntityAsync(found, entity, adopt, cancellationToken), false);
         throw await FailureAsync(found, adopt, cancellationToken);
     }
 

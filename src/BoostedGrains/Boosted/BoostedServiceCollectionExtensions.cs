@@ -24,25 +24,32 @@ public static class BoostedServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<TokenMetrics>();
+        services.TryAddSingleton<BoostedReachability>();
         services.TryAddSingleton<IManagementTokenSource, GrainManagementTokenSource>();
 
         var tokens = services.AddHttpClient<BoostedTokenClient>(ConfigureClient);
         tokens.AddResilienceHandler(BoostedResilience.TokenPipeline, (builder, context) =>
-            {
-                var options = context.ServiceProvider.GetRequiredService<IOptions<BoostedOptions>>().Value;
-                BoostedResilience.Configure(builder, options, options.MaxConcurrentExchanges);
-            });
-        // Added after the resilience handler, so inside it: once per attempt.
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptions<BoostedOptions>>().Value;
+            BoostedResilience.Configure(builder, options, options.MaxConcurrentExchanges);
+        });
+        tokens.AddHttpMessageHandler(s => Observer(s, "token"));
+        // Added after the resilience handler, so inside it: once per attempt, with the body read inside the attempt.
         tokens.AddHttpMessageHandler(() => new BufferingHandler());
         var accounts = services.AddHttpClient<BoostedAccountClient>(ConfigureClient);
         accounts.AddResilienceHandler(BoostedResilience.AccountPipeline, (builder, context) =>
-            {
-                var options = context.ServiceProvider.GetRequiredService<IOptions<BoostedOptions>>().Value;
-                BoostedResilience.Configure(builder, options, options.MaxConcurrentProvisioning);
-            });
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptions<BoostedOptions>>().Value;
+            BoostedResilience.Configure(builder, options, options.MaxConcurrentProvisioning);
+        });
+        accounts.AddHttpMessageHandler(s => Observer(s, "account"));
         accounts.AddHttpMessageHandler(() => new BufferingHandler());
         return services;
     }
+
+    // Added after the resilience handler, so it sits inside it and sees every attempt, retries included.
+    private static BoostedResponseObserver Observer(IServiceProvider services, string api) =>
+        new(services.GetRequiredService<TokenMetrics>(), services.GetRequiredService<BoostedReachability>(), api);
 
     private static void ConfigureClient(IServiceProvider services, HttpClient http)
     {

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using BoostedGrains.Diagnostics;
 using BoostedGrains.Errors;
 using BoostedGrains.Tokens;
 using Microsoft.Extensions.Options;
@@ -8,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace BoostedGrains.Boosted;
 
 /// <summary>Boosted's token endpoint (spec §3): exchanges a signed assertion for an access token.</summary>
-public sealed partial class BoostedTokenClient(HttpClient http, IOptions<BoostedOptions> options, TimeProvider time)
+public sealed partial class BoostedTokenClient(HttpClient http, IOptions<BoostedOptions> options, TimeProvider time, TokenMetrics metrics)
 {
     private const string Operation = "Token exchange";
 
@@ -35,6 +37,39 @@ public sealed partial class BoostedTokenClient(HttpClient http, IOptions<Boosted
     }
 
     private async Task<AccessToken> ExchangeAsync(string assertion, Func<CancellationToken, ValueTask<string>>? sign, string scope, CancellationToken cancellationToken)
+    {
+        // Only a scope of the safe alphabet is used as a tag; the assertion and the token never are.
+        var scopeTag = SafeCode().IsMatch(scope) ? scope : "other";
+        using var activity = BoostedActivitySource.Instance.StartActivity("boostedgrains.exchange", ActivityKind.Client);
+        activity?.SetTag("boostedgrains.scope", scopeTag);
+        var started = time.GetTimestamp();
+        var outcome = "error";
+        try
+        {
+            var token = await ExchangeCoreAsync(assertion, scope, cancellationToken);
+            outcome = "success";
+            return token;
+        }
+        catch (Exception e)
+        {
+            outcome = e switch
+            {
+                BoostedAuthException => "refused",
+                BoostedUnavailableException => "unavailable",
+                OperationCanceledException => "canceled",
+                _ => "error",
+            };
+            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
+            throw;
+        }
+        finally
+        {
+            activity?.SetTag("boostedgrains.outcome", outcome);
+            metrics.Exchanged(scopeTag, outcome, time.GetElapsedTime(started));
+        }
+    }
+
+    private async Task<AccessToken> ExchangeCoreAsync(string assertion, string scope, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         using var request = new HttpRequestMessage(HttpMethod.Post, settings.ResolvedTokenEndpoint)

@@ -18,6 +18,25 @@ public sealed class AssertionSigner(SigningKeyCache cache, IOptions<BoostedOptio
     public ValueTask<string> CreateAssertionAsync(string subject, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(subject);
+        // A silo that has just joined hosts grains before its first refresh: load the ring now instead of failing the call.
+        return cache.IsLoaded ? ValueTask.FromResult(Sign(subject)) : LoadThenSignAsync(subject, cancellationToken);
+    }
+
+    private async ValueTask<string> LoadThenSignAsync(string subject, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await cache.RefreshAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The refresh service keeps trying; this caller gets the typed reason from GetSigningKey below.
+        }
+        return Sign(subject);
+    }
+
+    private string Sign(string subject)
+    {
         var key = cache.GetSigningKey();
         var options = boosted.Value;
         var clientId = options.ClientId
@@ -42,6 +61,6 @@ public sealed class AssertionSigner(SigningKeyCache cache, IOptions<BoostedOptio
                 [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
             },
         };
-        return ValueTask.FromResult(_handler.CreateToken(descriptor));
+        return _handler.CreateToken(descriptor);
     }
 }

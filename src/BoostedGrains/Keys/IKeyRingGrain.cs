@@ -15,6 +15,12 @@ public interface IKeyRingGrain : IGrainWithStringKey
     /// <summary>Revokes a key: it leaves the JWKS at once and never signs again; a replacement is published if needed. False when unknown or already revoked.</summary>
     Task<bool> RevokeAsync(string kid);
 
+    /// <summary>
+    /// Adds a key Boosted already has (made by <c>KeyRing__Import__*</c> at silo start): it signs at once. False when
+    /// the kid was imported before (an import is applied once); <see cref="KeyImportException"/> when the kid is taken.
+    /// </summary>
+    Task<bool> ImportAsync(KeyRecord key);
+
     /// <summary>Every key with its timeline, public data only.</summary>
     Task<IReadOnlyList<KeyInfo>> ListKeysAsync();
 }

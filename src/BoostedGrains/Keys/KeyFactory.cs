@@ -10,25 +10,52 @@ internal static class KeyFactory
     /// <summary>A new key, its private half already protected; its timeline is set when the ring adds it.</summary>
     public static KeyRecord Create(KeyAlgorithm algorithm, int rsaKeySize, IPrivateKeyProtector protector)
     {
-        byte[] pkcs8;
-        PublicJwk publicKey;
         if (algorithm == KeyAlgorithm.ES256)
         {
             using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            // Public parameters only: exporting from the private key object would carry d into the JWK.
-            var q = ec.ExportParameters(includePrivateParameters: false).Q;
-            var (x, y) = (Base64Url.EncodeToString(q.X), Base64Url.EncodeToString(q.Y));
-            publicKey = new PublicJwk { Kty = "EC", Alg = "ES256", Crv = "P-256", X = x, Y = y, Kid = Thumbprint($$"""{"crv":"P-256","kty":"EC","x":"{{x}}","y":"{{y}}"}""") };
-            pkcs8 = ec.ExportPkcs8PrivateKey();
+            return Protect(algorithm, EcJwk(ec, kid: null), ec.ExportPkcs8PrivateKey(), protector);
         }
-        else
+        using var rsa = RSA.Create(rsaKeySize);
+        return Protect(algorithm, RsaJwk(rsa, kid: null), rsa.ExportPkcs8PrivateKey(), protector);
+    }
+
+    /// <summary>
+    /// A key from a PEM private key (PKCS#8, PKCS#1 or SEC1) that Boosted already knows as <paramref name="kid"/>:
+    /// RSA of at least 2048 bits (RS256) or P-256 (ES256). Throws <see cref="KeyImportException"/> otherwise.
+    /// </summary>
+    public static KeyRecord Import(string pem, string kid, IPrivateKeyProtector protector)
+    {
+        // The PEM is a secret: no message below echoes any part of it.
+        using (var rsa = RSA.Create())
         {
-            using var rsa = RSA.Create(rsaKeySize);
-            var p = rsa.ExportParameters(includePrivateParameters: false);
-            var (n, e) = (Base64Url.EncodeToString(p.Modulus), Base64Url.EncodeToString(p.Exponent));
-            publicKey = new PublicJwk { Kty = "RSA", Alg = "RS256", N = n, E = e, Kid = Thumbprint($$"""{"e":"{{e}}","kty":"RSA","n":"{{n}}"}""") };
-            pkcs8 = rsa.ExportPkcs8PrivateKey();
+            if (TryImport(() => rsa.ImportFromPem(pem)) && TryExportPrivate(rsa) is { } pkcs8)
+            {
+                if (rsa.KeySize < 2048)
+                {
+                    CryptographicOperations.ZeroMemory(pkcs8);
+                    throw new KeyImportException($"KeyRing__Import__Pem is a {rsa.KeySize}-bit RSA key: Boosted requires at least 2048 bits.");
+                }
+                return Protect(KeyAlgorithm.RS256, RsaJwk(rsa, kid), pkcs8, protector);
+            }
         }
+        using (var ec = ECDsa.Create())
+        {
+            if (TryImport(() => ec.ImportFromPem(pem)) && TryExportPrivate(ec) is { } pkcs8)
+            {
+                if (ec.ExportParameters(false).Curve.Oid.Value != ECCurve.NamedCurves.nistP256.Oid.Value)
+                {
+                    CryptographicOperations.ZeroMemory(pkcs8);
+                    throw new KeyImportException("KeyRing__Import__Pem is an EC key on a curve other than P-256: ES256 needs P-256.");
+                }
+                return Protect(KeyAlgorithm.ES256, EcJwk(ec, kid), pkcs8, protector);
+            }
+        }
+        throw new KeyImportException("KeyRing__Import__Pem holds no unencrypted RSA or P-256 EC private key in PEM "
+            + "(PKCS#8 'BEGIN PRIVATE KEY', 'BEGIN RSA PRIVATE KEY' or 'BEGIN EC PRIVATE KEY').");
+    }
+
+    private static KeyRecord Protect(KeyAlgorithm algorithm, PublicJwk publicKey, byte[] pkcs8, IPrivateKeyProtector protector)
+    {
         try
         {
             return new KeyRecord
@@ -42,6 +69,47 @@ internal static class KeyFactory
         finally
         {
             CryptographicOperations.ZeroMemory(pkcs8);
+        }
+    }
+
+    // Public parameters only: exporting from the private key object would carry the private members into the JWK.
+    private static PublicJwk RsaJwk(RSA rsa, string? kid)
+    {
+        var p = rsa.ExportParameters(includePrivateParameters: false);
+        var (n, e) = (Base64Url.EncodeToString(p.Modulus), Base64Url.EncodeToString(p.Exponent));
+        return new PublicJwk { Kty = "RSA", Alg = "RS256", N = n, E = e, Kid = kid ?? Thumbprint($$"""{"e":"{{e}}","kty":"RSA","n":"{{n}}"}""") };
+    }
+
+    private static PublicJwk EcJwk(ECDsa ec, string? kid)
+    {
+        var q = ec.ExportParameters(includePrivateParameters: false).Q;
+        var (x, y) = (Base64Url.EncodeToString(q.X), Base64Url.EncodeToString(q.Y));
+        return new PublicJwk { Kty = "EC", Alg = "ES256", Crv = "P-256", X = x, Y = y, Kid = kid ?? Thumbprint($$"""{"crv":"P-256","kty":"EC","x":"{{x}}","y":"{{y}}"}""") };
+    }
+
+    private static bool TryImport(Action import)
+    {
+        try
+        {
+            import();
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    // A PEM holding only a public key imports fine but cannot sign.
+    private static byte[]? TryExportPrivate(AsymmetricAlgorithm key)
+    {
+        try
+        {
+            return key.ExportPkcs8PrivateKey();
+        }
+        catch (CryptographicException)
+        {
+            return null;
         }
     }
 

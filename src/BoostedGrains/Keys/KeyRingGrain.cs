@@ -41,6 +41,7 @@ internal sealed class KeyRingGrain(
     public async Task<KeyInfo> RotateNowAsync()
     {
         var key = await GenerateAsync();
+        ThrowIfUnreadable(key);
         var now = time.GetUtcNow();
         Timeline.AddRotation(key, now);
         logger.LogInformation("Key ring rotated by request: new key {Kid} signs from {EligibleAt:O}", key.Kid, key.EligibleAt);
@@ -57,6 +58,24 @@ internal sealed class KeyRingGrain(
         logger.LogWarning("Signing key {Kid} revoked: unpublished and never used again", kid);
         await WriteAsync();
         await AdvanceAsync();
+        return true;
+    }
+
+    public async Task<bool> ImportAsync(KeyRecord key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (ring.State.ImportedKids.Contains(key.Kid))
+        {
+            return false;
+        }
+        if (ring.State.Keys.Exists(k => k.Kid == key.Kid))
+        {
+            throw new KeyImportException($"KeyRing__Import__Kid '{key.Kid}' names a key the ring already holds and did not import: choose the kid Boosted knows the imported key by.");
+        }
+        ThrowIfUnreadable(key);
+        Timeline.AddImported(key, time.GetUtcNow());
+        logger.LogInformation("Key ring imported key {Kid} ({Algorithm}); it signs from now on", key.Kid, key.Algorithm);
+        await WriteAsync();
         return true;
     }
 
@@ -88,6 +107,7 @@ internal sealed class KeyRingGrain(
         try
         {
             var key = await GenerateAsync();
+            ThrowIfUnreadable(key);
             var now = time.GetUtcNow();
             var need = Timeline.GetKeyNeed(now);
             if (need == KeyNeed.None)
@@ -102,6 +122,19 @@ internal sealed class KeyRingGrain(
         {
             // Nobody may be awaiting this task; the next read tries again.
             logger.LogError(ex, "Key ring could not add a scheduled key");
+        }
+    }
+
+    /// <summary>
+    /// Refuses a new key when this silo's KEK cannot read the ring's newest key or the new key itself: a silo started
+    /// with the wrong KEK must not add keys the others cannot decrypt. Throws <see cref="KeyEncryptionKeyMismatchException"/>.
+    /// </summary>
+    private void ThrowIfUnreadable(KeyRecord key)
+    {
+        var newest = ring.State.Keys.Where(k => k.PrivateKey is not null).MaxBy(k => k.CreatedAt);
+        foreach (var record in newest is null ? [key] : new[] { newest, key })
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(protector.Unprotect(record.PrivateKey!, record.Kid));
         }
     }
 

@@ -33,6 +33,9 @@ public sealed class KeyRingOptions
     /// <summary><c>KeyRing__PreviousKeks__0__Id</c>, ...: older KEKs, only to read keys protected before a KEK rotation.</summary>
     public List<KekOptions> PreviousKeks { get; set; } = [];
 
+    /// <summary><c>KeyRing__Import__Pem</c> (or <c>__PemFile</c>) and <c>KeyRing__Import__Kid</c>: a key Boosted already knows, imported once and eligible at once.</summary>
+    public KeyImportOptions Import { get; set; } = new();
+
     /// <summary>The JWKS <c>Cache-Control: max-age</c>: a quarter of the propagation time, at most 5 minutes.</summary>
     public TimeSpan JwksMaxAge
     {

@@ -47,7 +47,24 @@ internal sealed class KeyRingOptionsValidator : IValidateOptions<KeyRingOptions>
                 failures.Add($"KeyRing__PreviousKeks__{i}__Id and __Key must both be set.");
             }
         }
+        ValidateImport(options.Import, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateImport(KeyImportOptions import, List<string> failures)
+    {
+        if (!import.IsRequested)
+        {
+            if (!string.IsNullOrWhiteSpace(import.Kid))
+                failures.Add("KeyRing__Import__Kid is set but neither KeyRing__Import__Pem nor KeyRing__Import__PemFile is.");
+            return;
+        }
+        if (!string.IsNullOrWhiteSpace(import.Pem) && !string.IsNullOrWhiteSpace(import.PemFile))
+            failures.Add("Set either KeyRing__Import__Pem or KeyRing__Import__PemFile, not both.");
+        if (string.IsNullOrWhiteSpace(import.Kid))
+            failures.Add("KeyRing__Import__Kid must name the kid under which Boosted knows the imported key.");
+        if (string.IsNullOrWhiteSpace(import.Pem) && !string.IsNullOrWhiteSpace(import.PemFile) && !File.Exists(import.PemFile))
+            failures.Add($"KeyRing__Import__PemFile names a file that does not exist: {import.PemFile}.");
     }
 
     private static void ValidateKek(KekOptions kek, string prefix, List<string> failures)

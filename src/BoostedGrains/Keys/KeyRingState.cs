@@ -12,4 +12,7 @@ public sealed class KeyRingState
 
     /// <summary>Incremented on every change.</summary>
     [Id(2)] public long Version { get; set; }
+
+    /// <summary>Every kid ever imported: an import is applied once, so a silo restarted with the same import settings never revives a retired key.</summary>
+    [Id(3)] public List<string> ImportedKids { get; set; } = [];
 }

@@ -45,6 +45,13 @@ internal sealed class KeyTimeline(KeyRingState state, KeyRingOptions options)
     public void AddRotation(KeyRecord key, DateTimeOffset now) =>
         Add(key, now, !state.EverPublished || SelectSigner(now) is null ? now : now + _propagation);
 
+    /// <summary>Adds a key Boosted already has (imported): it signs at once and the current keys retire now.</summary>
+    public void AddImported(KeyRecord key, DateTimeOffset now)
+    {
+        Add(key, now, now);
+        state.ImportedKids.Add(key.Kid);
+    }
+
     /// <summary>Revokes <paramref name="kid"/>: unpublished at once, its private key dropped. False when unknown or already revoked.</summary>
     public bool Revoke(string kid, DateTimeOffset now)
     {
@@ -113,7 +120,7 @@ internal sealed class KeyTimeline(KeyRingState state, KeyRingOptions options)
         {
             Version = state.Version,
             PublishedKeys = Published(now).Select(k => k.PublicKey).ToList(),
-            Signer = signer is null ? null : new ProtectedSigningKey { Kid = signer.Kid, Algorithm = signer.Algorithm, PrivateKey = signer.PrivateKey! },
+            Signer = signer is null ? null : new ProtectedSigningKey { Kid = signer.Kid, Algorithm = signer.Algorithm, PrivateKey = signer.PrivateKey!, CreatedAt = signer.CreatedAt },
             NextTransitionAt = NextTransition(now),
             NextEligibleAt = state.Keys.Where(k => k.IsLive && k.EligibleAt > now).Select(k => (DateTimeOffset?)k.EligibleAt).Min(),
             TakenAt = now,

@@ -24,4 +24,14 @@ public static class KeysServiceCollectionExtensions
         services.TryAddSingleton<IAssertionSigner, AssertionSigner>();
         return services;
     }
+
+    /// <summary>
+    /// Makes the silo's start import <c>KeyRing__Import__*</c> (if set) and load the ring before the silo reports
+    /// started: a KEK that cannot decrypt the ring fails the start instead of serving without a key.
+    /// </summary>
+    public static IServiceCollection AddKeyRingStartupCheck(this IServiceCollection services)
+    {
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, KeyRingStartup>();
+        return services;
+    }
 }

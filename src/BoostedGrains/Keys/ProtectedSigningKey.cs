@@ -13,6 +13,9 @@ public sealed class ProtectedSigningKey
     /// <summary>The encrypted PKCS#8 private key.</summary>
     [Id(2)] public required ProtectedKey PrivateKey { get; init; }
 
+    /// <summary>When the key was created (for the active-key-age metric).</summary>
+    [Id(3)] public DateTimeOffset CreatedAt { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"ProtectedSigningKey {Kid} ({Algorithm})";
 }

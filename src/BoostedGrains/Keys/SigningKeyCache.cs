@@ -16,8 +16,14 @@ public sealed class SigningKeyCache(IGrainFactory grains, IPrivateKeyProtector p
     /// <summary>True once a snapshot of the ring was loaded (for health checks).</summary>
     public bool IsLoaded => _entry is not null;
 
+    /// <summary>True when the ring names a signing key that this silo's KEK cannot decrypt (the silo must not report ready).</summary>
+    public bool CannotDecryptSigner => _entry is { Signer: null, Snapshot.Signer: not null };
+
     /// <summary>The JWKS to serve, or null before the first load.</summary>
     public JwksDocument? Jwks => _entry?.Jwks;
+
+    /// <summary>When the key this silo signs with was created, or null when it has none (for the key-age metric).</summary>
+    public DateTimeOffset? SigningKeyCreatedAt => _entry is { Signer: not null } entry ? entry.Snapshot.Signer?.CreatedAt : null;
 
     /// <summary>When the ring next changes; the refresh service re-reads it then.</summary>
     public DateTimeOffset? NextTransitionAt => _entry?.Snapshot.NextTransitionAt;

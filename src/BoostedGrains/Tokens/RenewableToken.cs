@@ -64,6 +64,13 @@ internal sealed class RenewableToken(BoostedOptions options, TimeProvider time, 
         return true;
     }
 
+    /// <summary>Forgets the current token, so that the next caller waits for a new exchange.</summary>
+    public void Invalidate()
+    {
+        _current = null;
+        _currentHash = null;
+    }
+
     private void RenewAhead(Func<Task<AccessToken>> exchange)
     {
         if (_exchange.IsRunning)

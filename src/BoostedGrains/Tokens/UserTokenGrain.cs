@@ -26,7 +26,7 @@ public sealed class UserTokenGrain(
     IOptions<BoostedOptions> options,
     TimeProvider time,
     TokenMetrics metrics,
-    ILogger<UserTokenGrain> logger) : Grain, IUserTokenGrain
+    ILogger<UserTokenGrain> logger) : Grain, IUserTokenGrain, IUserTokenAdminGrain
 {
     private readonly SerializedState<UserTokenState> _state = new(state);
     private readonly BoostedOptions _options = options.Value;
@@ -85,6 +85,40 @@ public sealed class UserTokenGrain(
         return Task.FromResult(new UserTokenStatus(
             UserId, stored.BoostedUserId is not null, stored.BoostedUserId, stored.Workspace,
             token?.Current?.ExpiresAt, token?.LastRenewal, _lastError));
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> OnboardAsync(UserProfile? profile)
+    {
+        _ = UserId;
+        if (_state.Current.BoostedUserId is not null)
+            return false;
+        if (profile is not null)
+            await SetProfileAsync(profile.Validate());
+        // Reentrant: a call that interleaved with the profile write may have provisioned the user meanwhile.
+        if (_state.Current.BoostedUserId is not null)
+            return false;
+        await _provisioning.RunAsync(ProvisionAsync);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async Task<UserTokenStatus> ReprovisionAsync()
+    {
+        _ = UserId;
+        await _state.UpdateAsync(s =>
+        {
+            if (s.BoostedUserId is null)
+                return false;
+            s.BoostedUserId = s.Workspace = s.WorkspaceId = null;
+            return true;
+        });
+        // Tokens of the forgotten identity are not handed out again; the next call exchanges for the provisioned one.
+        foreach (var token in _tokens.Values)
+            token.Invalidate();
+        await _provisioning.RunAsync(ProvisionAsync);
+        logger.LogInformation("User {UserId} was re-provisioned by an operator", this.GetPrimaryKeyString());
+        return await GetStatusAsync();
     }
 
     private RenewableToken Token(string scope)

@@ -1,3 +1,4 @@
+using BoostedGrains.Testing;
 using BoostedGrains.Emulator;
 using BoostedGrains.Silo.Hosting;
 using BoostedGrains.Tests.Infrastructure;

@@ -1,0 +1,54 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace BoostedGrains.Silo.Admin;
+
+/// <summary>
+/// Lets a request through only with an admin key: <c>Authorization: Bearer &lt;key&gt;</c>, or HTTP Basic with the key as
+/// password (so that a browser can open the dashboard). Gateway keys are not admin keys.
+/// </summary>
+public sealed class AdminKeyFilter(IOptions<AdminOptions> options) : IEndpointFilter
+{
+    // Compared as SHA-256 digests so that the comparison takes the same time whatever the key's length.
+    private readonly byte[][] _keyDigests = options.Value.ApiKeys.Where(k => !string.IsNullOrWhiteSpace(k)).Select(Digest).ToArray();
+
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var presented = Presented(context.HttpContext.Request.Headers.Authorization.ToString());
+        if (presented is null)
+            return ValueTask.FromResult(Unauthorized(context.HttpContext, "Send an admin key as 'Authorization: Bearer <key>' (or as the Basic password)."));
+        var digest = Digest(presented);
+        var match = false;
+        foreach (var key in _keyDigests)
+            match |= CryptographicOperations.FixedTimeEquals(key, digest);
+        return match ? next(context) : ValueTask.FromResult(Unauthorized(context.HttpContext, "The key is not one of Admin__ApiKeys."));
+    }
+
+    private static string? Presented(string header)
+    {
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return header["Bearer ".Length..].Trim();
+        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+            return null;
+        try
+        {
+            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(header["Basic ".Length..].Trim()));
+            var colon = pair.IndexOf(':');
+            return colon < 0 ? null : pair[(colon + 1)..];
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+
+    private static object? Unauthorized(HttpContext http, string detail)
+    {
+        http.Response.Headers.WWWAuthenticate = "Bearer, Basic realm=\"BoostedGrains admin\"";
+        return Results.Problem(title: "Missing or invalid admin key", detail: detail, statusCode: StatusCodes.Status401Unauthorized,
+            extensions: new Dictionary<string, object?> { ["code"] = "invalid_admin_key" });
+    }
+}

@@ -1,0 +1,52 @@
+using BoostedGrains.Boosted;
+using BoostedGrains.Diagnostics;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace BoostedGrains.Silo.Health;
+
+/// <summary>
+/// Ready while Boosted answered recently. When the last call failed and no call succeeded within the window, it probes
+/// the token endpoint with an empty request (no credentials: a working Boosted answers 400), so that a silo taken out
+/// of rotation still notices when Boosted is back.
+/// </summary>
+public sealed class BoostedReachableHealthCheck(
+    BoostedReachability reachability, IHttpClientFactory clients, IOptions<BoostedOptions> boosted,
+    IOptions<HealthSettings> settings, TimeProvider time) : IHealthCheck
+{
+    /// <summary>The name of the probe's HttpClient.</summary>
+    public const string ProbeClient = "boosted-probe";
+
+    private long _lastProbeTicks;
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var window = settings.Value.BoostedWindow;
+        var now = time.GetUtcNow();
+        if (reachability.LastFailure is not { } failure || reachability.LastSuccess >= failure || now - reachability.LastSuccess <= window)
+            return HealthCheckResult.Healthy();
+        if (now.UtcTicks - Interlocked.Read(ref _lastProbeTicks) >= window.Ticks)
+        {
+            Interlocked.Exchange(ref _lastProbeTicks, now.UtcTicks);
+            reachability.Record(await ProbeAsync(cancellationToken));
+            if (reachability.LastSuccess >= reachability.LastFailure)
+                return HealthCheckResult.Healthy("Boosted answers again.");
+        }
+        return HealthCheckResult.Unhealthy($"Boosted has not answered successfully since {reachability.LastSuccess?.ToString("O") ?? "this silo started"} (last failure {failure:O}).");
+    }
+
+    private async Task<bool> ProbeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var content = new FormUrlEncodedContent([]);
+            using var response = await clients.CreateClient(ProbeClient).PostAsync(boosted.Value.ResolvedTokenEndpoint, content, cancellationToken);
+            var status = (int)response.StatusCode;
+            return status < 500 && status is not (408 or 429);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+namespace BoostedGrains.Silo.Health;
+
+/// <summary>Liveness and readiness: <c>/healthz/live</c>, <c>/healthz/ready</c>, and <c>/healthz</c> (the same as ready).</summary>
+public static class HealthEndpoints
+{
+    private const string Ready = "ready";
+
+    /// <summary>Registers the readiness checks: joined the cluster with the key ring loaded, and Boosted reachable recently.</summary>
+    public static IServiceCollection AddBoostedHealth(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<HealthSettings>().Bind(configuration.GetSection(HealthSettings.SectionName));
+        services.AddHttpClient(BoostedReachableHealthCheck.ProbeClient, http => http.Timeout = TimeSpan.FromSeconds(5));
+        services.AddSingleton<BoostedReachableHealthCheck>();
+        services.AddHealthChecks()
+            .AddCheck<SiloReadyHealthCheck>("silo", tags: [Ready])
+            .AddCheck<BoostedReachableHealthCheck>("boosted", tags: [Ready]);
+        return services;
+    }
+
+    /// <summary>Maps the health endpoints.</summary>
+    public static IEndpointRouteBuilder MapBoostedHealth(this IEndpointRouteBuilder endpoints)
+    {
+        // Liveness runs no check: the process answers, which is all a restart would fix.
+        endpoints.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false });
+        endpoints.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready) });
+        endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready) });
+        return endpoints;
+    }
+}

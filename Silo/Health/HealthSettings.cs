@@ -1,0 +1,13 @@
+namespace BoostedGrains.Silo.Health;
+
+/// <summary>Readiness settings (configuration section <c>Health</c>).</summary>
+public sealed class HealthSettings
+{
+    public const string SectionName = "Health";
+
+    /// <summary>
+    /// <c>Health__BoostedWindow</c>: after a failed call, Boosted still counts as reachable if a call succeeded within this
+    /// time; past it, readiness probes the token endpoint, at most once per window (default 30 s).
+    /// </summary>
+    public TimeSpan BoostedWindow { get; set; } = TimeSpan.FromSeconds(30);
+}

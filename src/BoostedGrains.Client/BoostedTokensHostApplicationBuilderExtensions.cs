@@ -1,0 +1,41 @@
+using Azure.Data.Tables;
+using BoostedGrains.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Configuration;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>Connects an app server to the BoostedGrains cluster.</summary>
+public static class BoostedTokensHostApplicationBuilderExtensions
+{
+    /// <summary>
+    /// Adds an Orleans client for the cluster (localhost or Azure Table clustering, from the Silo's <c>Cluster__*</c> and
+    /// <c>Storage__AzureTableConnectionString</c> settings), or uses the co-hosted silo, and registers <see cref="IBoostedTokenProvider"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddBoostedTokens(this IHostApplicationBuilder builder, Action<BoostedClientOptions>? configure = null)
+    {
+        var options = BoostedClientOptions.FromConfiguration(builder.Configuration);
+        configure?.Invoke(options);
+        if (!options.UseCoHostedSilo)
+            builder.UseOrleansClient(client => Configure(client, options));
+        builder.Services.TryAddSingleton<IBoostedTokenProvider, ClusterBoostedTokenProvider>();
+        return builder;
+    }
+
+    private static void Configure(IClientBuilder client, BoostedClientOptions options)
+    {
+        client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);
+        if (options.AzureTableConnectionString is not { } connection)
+        {
+            client.UseLocalhostClustering([.. options.GatewayPorts], options.ServiceId, options.ClusterId);
+            return;
+        }
+        client.Configure<ClusterOptions>(cluster =>
+        {
+            cluster.ClusterId = options.ClusterId;
+            cluster.ServiceId = options.ServiceId;
+        });
+        client.UseAzureStorageClustering(azure => azure.TableServiceClient = new TableServiceClient(connection));
+    }
+}

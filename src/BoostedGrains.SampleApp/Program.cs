@@ -1,0 +1,3 @@
+using BoostedGrains.SampleApp;
+
+await SampleServer.Create(args).RunAsync();

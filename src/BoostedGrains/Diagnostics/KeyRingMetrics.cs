@@ -1,0 +1,22 @@
+using System.Diagnostics.Metrics;
+using BoostedGrains.Keys;
+
+namespace BoostedGrains.Diagnostics;
+
+/// <summary>
+/// Observable gauges of this silo's copy of the key ring (meter <c>BoostedGrains</c>): the age of the key it signs with
+/// and how many keys its JWKS publishes. Read from <see cref="SigningKeyCache"/>, so observing never calls a grain.
+/// </summary>
+public sealed class KeyRingMetrics
+{
+    public KeyRingMetrics(IMeterFactory meters, SigningKeyCache keys, TimeProvider time)
+    {
+        var meter = meters.Create(TokenMetrics.MeterName);
+        meter.CreateObservableGauge("boostedgrains.keyring.active_key_age",
+            () => keys.SigningKeyCreatedAt is { } created ? [new Measurement<double>((time.GetUtcNow() - created).TotalSeconds)] : Array.Empty<Measurement<double>>(),
+            unit: "s", description: "Age of the key this silo signs assertions with; absent while it has none.");
+        meter.CreateObservableGauge("boostedgrains.keyring.keys_published",
+            () => keys.Jwks is { } jwks ? [new Measurement<int>(jwks.KeyIds.Count)] : Array.Empty<Measurement<int>>(),
+            description: "Keys this silo's JWKS publishes.");
+    }
+}

@@ -1,0 +1,14 @@
+using System.Net.Http.Json;
+using BoostedGrains.Emulator;
+
+namespace BoostedGrains.Hosting.Tests.Infrastructure;
+
+/// <summary>Reads <c>GET /_emulator/stats</c> over HTTP, as an operator would from the emulator process.</summary>
+internal static class EmulatorStatsClient
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    public static async Task<EmulatorStats> GetAsync(Uri emulator) =>
+        await Http.GetFromJsonAsync<EmulatorStats>(new Uri(emulator, "_emulator/stats"))
+        ?? throw new InvalidOperationException("The emulator answered no stats.");
+}

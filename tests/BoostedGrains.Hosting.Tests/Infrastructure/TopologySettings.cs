@@ -1,0 +1,87 @@
+using System.Security.Cryptography;
+
+namespace BoostedGrains.Hosting.Tests.Infrastructure;
+
+/// <summary>
+/// The settings of the docker-compose topology (Azurite, the emulator, silos), with loopback ports instead of service
+/// names: the native tests run exactly what docker-compose.yml describes (ComposeFileTests holds the two together).
+/// A fresh ServiceId and ClusterId per instance keep tests apart in the one Azurite.
+/// </summary>
+internal sealed class TopologySettings
+{
+    /// <summary>Membership tuning that only tests use: a killed silo is declared dead in about 2 s instead of 10–12 s.</summary>
+    public static readonly IReadOnlyDictionary<string, string?> FastFailureDetection = new Dictionary<string, string?>
+    {
+        ["Cluster__ProbeTimeout"] = "00:00:01",
+        ["Cluster__NumMissedProbesLimit"] = "2",
+        ["Cluster__NumVotesForDeathDeclaration"] = "1",
+    };
+
+    private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
+
+    public TopologySettings(string connectionString, int silos)
+    {
+        ConnectionString = connectionString;
+        Silos = Enumerable.Range(0, silos).Select(_ => new SiloPorts(FreePorts.Next(), FreePorts.Next(), FreePorts.Next())).ToList();
+    }
+
+    public string ConnectionString { get; }
+
+    public string ServiceId => $"bg-{_suffix}";
+
+    public string ClusterId { get; set; } = $"c-{Guid.NewGuid():N}"[..12];
+
+    public string ClientId { get; } = "boostedgrains-partner";
+
+    public string ClientSecret { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
+
+    public string ApiKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
+
+    public string KekId { get; set; } = "kek-2026-01";
+
+    public string KekKey { get; set; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    public int EmulatorPort { get; } = FreePorts.Next();
+
+    public List<SiloPorts> Silos { get; }
+
+    public Uri EmulatorUrl => new($"http://127.0.0.1:{EmulatorPort}/");
+
+    /// <summary>The JWKS URL Boosted was given: the first silo's, as in docker-compose.yml.</summary>
+    public Uri JwksUrl => new($"http://127.0.0.1:{Silos[0].Http}/.well-known/jwks.json");
+
+    public Dictionary<string, string?> Emulator() => new()
+    {
+        ["urls"] = EmulatorUrl.ToString().TrimEnd('/'),
+        ["Emulator__Partners__0__ClientId"] = ClientId,
+        ["Emulator__Partners__0__ClientSecret"] = ClientSecret,
+        ["Emulator__Partners__0__JwksUri"] = JwksUrl.ToString(),
+        ["Emulator__Partners__0__Audience"] = new Uri(EmulatorUrl, "oauth2/token").ToString(),
+        ["Emulator__JwksCacheSeconds"] = "600",
+    };
+
+    public Dictionary<string, string?> Silo(int index)
+    {
+        var ports = Silos[index];
+        return new Dictionary<string, string?>
+        {
+            ["urls"] = $"http://127.0.0.1:{ports.Http}",
+            ["Boosted__BaseUrl"] = EmulatorUrl.ToString(),
+            ["Boosted__ClientId"] = ClientId,
+            ["Boosted__ClientSecret"] = ClientSecret,
+            ["Jwks__PublicUrl"] = JwksUrl.ToString(),
+            ["Gateway__ApiKeys__0"] = ApiKey,
+            ["Storage__AzureTableConnectionString"] = ConnectionString,
+            ["Cluster__ClusterId"] = ClusterId,
+            ["Cluster__ServiceId"] = ServiceId,
+            ["Cluster__SiloPort"] = ports.Silo.ToString(),
+            ["Cluster__GatewayPort"] = ports.Gateway.ToString(),
+            ["Cluster__AdvertisedIP"] = "127.0.0.1",
+            ["KeyRing__Kek__Id"] = KekId,
+            ["KeyRing__Kek__Key"] = KekKey,
+        };
+    }
+
+    /// <summary>A silo's HTTP, silo-to-silo and gateway ports, kept across its restarts.</summary>
+    public sealed record SiloPorts(int Http, int Silo, int Gateway);
+}

@@ -1,0 +1,86 @@
+using BoostedGrains.Emulator;
+using BoostedGrains.Hierarchy;
+using BoostedGrains.Hosting.Tests.Infrastructure;
+using BoostedGrains.Keys;
+using Orleans.Storage;
+
+namespace BoostedGrains.Hosting.Tests.Storage;
+
+/// <summary>
+/// Two activations of the same grains, forced by two clusters (different ClusterIds) sharing one ServiceId and thus
+/// one state: the stale activation's write meets an ETag conflict, re-reads, and never overwrites (design §3 rule 5).
+/// </summary>
+[Collection(HostingCollection.Name)]
+public sealed class DuplicateActivationTests(AzuriteServer azurite)
+{
+    [Fact]
+    public async Task Stale_user_account_and_org_activations_adopt_what_the_other_stored_and_create_nothing_twice()
+    {
+        await using var cluster = await StorageCluster.StartEmulatorAsync(azurite, silos: 2);
+        var (a, b) = await StartTwinsAsync(cluster);
+        const string user = "twin-user";
+        var profile = new UserProfile { Email = "twin@example.com", Name = "Twin", Workspace = "twin-ws" };
+
+        // B activates every grain first and reads the empty state; A then provisions everything.
+        Assert.Null(await b.Grains.GetGrain<IOrgGrain>("default").GetBoostedIdAsync());
+        Assert.Null(await b.Grains.GetGrain<IAccountGrain>("twin-ws").GetInfoAsync());
+        Assert.False((await b.Grains.GetUserTokenGrain(user).GetStatusAsync()).Provisioned);
+        await a.Grains.GetUserTokenGrain(user).SetProfileAsync(profile);
+        await a.Grains.GetUserTokenGrain(user).GetAccessTokenAsync();
+        var stored = await a.Grains.GetUserTokenGrain(user).GetStatusAsync();
+
+        // B's stale activations now create: Boosted answers 409, they adopt, and their writes conflict.
+        var workspace = await b.Grains.GetGrain<IAccountGrain>("twin-ws").EnsureCreatedAsync();
+        await b.Grains.GetUserTokenGrain(user).SetProfileAsync(new UserProfile { Workspace = "twin-ws" });
+        await b.Grains.GetUserTokenGrain(user).GetAccessTokenAsync();
+
+        var stats = cluster.Emulator.GetStats();
+        Assert.Equal(new EmulatorCreateCounts(1, 1, 1), stats.Creates);
+        Assert.Equal(2, stats.Conflicts); // B's org and workspace creates; B's user grain re-read and needed no create
+        Assert.Equal(2, stats.Exchanges[stored.BoostedUserId!]); // one per activation, none lost to a conflict
+        var seenByB = await b.Grains.GetUserTokenGrain(user).GetStatusAsync();
+        Assert.Equal((stored.BoostedUserId, "twin-ws"), (seenByB.BoostedUserId, seenByB.Workspace));
+        Assert.Equal(stored.Workspace, workspace.ExternalId);
+
+        // What is stored is A's, intact: a third, fresh activation reads it.
+        await cluster.StopSilosAsync();
+        var fresh = await InProcessSilo.StartAsync(cluster.Settings.Silo(0));
+        await using (fresh)
+        {
+            var reread = await fresh.Grains.GetUserTokenGrain(user).GetStatusAsync();
+            Assert.Equal((stored.BoostedUserId, stored.Workspace), (reread.BoostedUserId, reread.Workspace));
+            Assert.Equal(workspace, await fresh.Grains.GetGrain<IAccountGrain>("twin-ws").GetInfoAsync());
+        }
+        Assert.Equal(new EmulatorCreateCounts(1, 1, 1), cluster.Emulator.GetStats().Creates);
+    }
+
+    [Fact]
+    public async Task Stale_key_ring_activation_rereads_instead_of_overwriting_a_rotation()
+    {
+        await using var cluster = await StorageCluster.StartEmulatorAsync(azurite, silos: 2);
+        var (a, b) = await StartTwinsAsync(cluster);
+        var bootstrap = Assert.Single(await b.Grains.GetKeyRing().ListKeysAsync());
+
+        var rotated = await a.Grains.GetKeyRing().RotateNowAsync();
+        // B's ring is stale: its rotation's write conflicts; it adopts A's ring and reports the conflict.
+        await Assert.ThrowsAnyAsync<InconsistentStateException>(() => b.Grains.GetKeyRing().RotateNowAsync());
+
+        var expected = new[] { bootstrap.Kid, rotated.Kid };
+        Assert.Equal(expected, (await b.Grains.GetKeyRing().ListKeysAsync()).Select(k => k.Kid));
+        await cluster.StopSilosAsync();
+        await using var fresh = await InProcessSilo.StartAsync(cluster.Settings.Silo(0));
+        Assert.Equal(expected, (await fresh.Grains.GetKeyRing().ListKeysAsync()).Select(k => k.Kid));
+    }
+
+    /// <summary>Silo 0 in one cluster, silo 1 in another with the same ServiceId: each activates its own copy of a grain.</summary>
+    private static async Task<(InProcessSilo A, InProcessSilo B)> StartTwinsAsync(StorageCluster cluster)
+    {
+        var a = cluster.Settings.Silo(0);
+        var b = cluster.Settings.Silo(1);
+        b["Cluster__ClusterId"] = cluster.Settings.ClusterId + "-twin";
+        var siloA = await InProcessSilo.StartAsync(a);
+        var siloB = await InProcessSilo.StartAsync(b);
+        cluster.Adopt(siloA, siloB);
+        return (siloA, siloB);
+    }
+}
