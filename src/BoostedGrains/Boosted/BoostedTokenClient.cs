@@ -46,7 +46,7 @@ public sealed partial class BoostedTokenClient(HttpClient http, IOptions<Boosted
         var outcome = "error";
         try
         {
-            var token = await ExchangeCoreAsync(assertion, scope, cancellationToken);
+            var token = await ExchangeCoreAsync(assertion, sign, scope, cancellationToken);
             outcome = "success";
             return token;
         }
@@ -69,7 +69,7 @@ public sealed partial class BoostedTokenClient(HttpClient http, IOptions<Boosted
         }
     }
 
-    private async Task<AccessToken> ExchangeCoreAsync(string assertion, string scope, CancellationToken cancellationToken)
+    private async Task<AccessToken> ExchangeCoreAsync(string assertion, Func<CancellationToken, ValueTask<string>>? sign, string scope, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         using var request = new HttpRequestMessage(HttpMethod.Post, settings.ResolvedTokenEndpoint)
