@@ -29,11 +29,11 @@ internal sealed class RestartableAzurite : IAsyncDisposable
         await FreePorts.WaitListeningAsync(Port, TimeSpan.FromSeconds(30), _process);
     }
 
-    /// <summary>Stops it the way an operator or an orchestrator does; its data stays on disk.</summary>
+    /// <summary>Stops it gracefully; its data stays on disk. Azurite saves its database on SIGINT only (SIGTERM drops it).</summary>
     public async Task StopAsync()
     {
         var process = _process ?? throw new InvalidOperationException("Azurite is not running.");
-        process.Terminate();
+        System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString()])!.WaitForExit();
         if (!await process.WaitForExitAsync(TimeSpan.FromSeconds(15)))
             process.Kill();
         await process.DisposeAsync();
