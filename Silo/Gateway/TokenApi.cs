@@ -24,7 +24,7 @@ public static class TokenApi
     {
         return await GatewayErrors.HandleAsync(async () =>
         {
-            var grain = grains.GetUserTokenGrain(userId);
+            var grain = grains.GetUserTokenGrain(RawUserId.Resolve(http, userId));
             var request = await ReadJsonAsync<TokenRequest>(http, required: false);
             if (request is { Email: not null } or { Name: not null } or { Workspace: not null })
                 await grain.SetProfileAsync(new UserProfile(request.Email, request.Name, request.Workspace).Validate());
@@ -40,7 +40,7 @@ public static class TokenApi
     {
         return await GatewayErrors.HandleAsync(async () =>
         {
-            var grain = grains.GetUserTokenGrain(userId);
+            var grain = grains.GetUserTokenGrain(RawUserId.Resolve(http, userId));
             var request = await ReadJsonAsync<RejectedTokenRequest>(http, required: true);
             var hash = request?.AccessTokenSha256;
             if (hash is null || hash.Length != 64 || !hash.All(Uri.IsHexDigit))
@@ -57,8 +57,12 @@ public static class TokenApi
         if (request.ContentLength is > MaxBodyBytes)
             throw new GatewayBadRequestException($"The body is larger than {MaxBodyBytes} bytes.");
 
+        // Read at most one byte past the limit: a chunked body has no Content-Length, and must not be buffered whole.
         using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, http.RequestAborted);
+        var chunk = new byte[4096];
+        int read;
+        while (buffer.Length <= MaxBodyBytes && (read = await request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+            buffer.Write(chunk, 0, read);
         if (buffer.Length > MaxBodyBytes)
             throw new GatewayBadRequestException($"The body is larger than {MaxBodyBytes} bytes.");
         if (buffer.Length == 0)

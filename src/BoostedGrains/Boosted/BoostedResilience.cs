@@ -14,8 +14,14 @@ internal static class BoostedResilience
     public const string AccountPipeline = "boosted-account";
 
     /// <summary>
-    /// Concurrency limit, total timeout, retries (jittered exponential backoff, <c>Retry-After</c> on 429), circuit
-    /// breaker and attempt timeout, outermost first.
+    /// Makes a new body for each retry of a request that carries it: a token exchange signs a new assertion, so a retry
+    /// after a lost answer is not a replayed <c>jti</c>.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<Func<CancellationToken, Task<HttpContent>>> ContentForRetry = new("BoostedGrains.ContentForRetry");
+
+    /// <summary>
+    /// Concurrency limit, total timeout, retries (jittered exponential backoff, <c>Retry-After</c> on 429), the
+    /// silo-wide <c>Retry-After</c> gate, circuit breaker and attempt timeout, outermost first.
     /// </summary>
     public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, BoostedOptions options, int maxConcurrency)
     {
@@ -35,8 +41,19 @@ internal static class BoostedResilience
                 ShouldRetryAfterHeader = false,
                 DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, options.TotalRequestTimeout)),
+                OnRetry = async args =>
+                {
+                    if (args.Context.GetRequestMessage() is { } request && request.Options.TryGetValue(ContentForRetry, out var content))
+                    {
+                        var previous = request.Content;
+                        request.Content = await content(args.Context.CancellationToken);
+                        previous?.Dispose();
+                    }
+                },
             });
         }
+        // Inside the retries, so every attempt is held back until a Retry-After named by any call has passed.
+        builder.AddStrategy(_ => new RetryAfterGate(TimeProvider.System, options.TotalRequestTimeout), new RetryAfterGateOptions());
         builder.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
         {
             FailureRatio = options.BreakerFailureRatio,

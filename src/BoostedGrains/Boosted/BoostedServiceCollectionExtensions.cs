@@ -34,6 +34,8 @@ public static class BoostedServiceCollectionExtensions
             BoostedResilience.Configure(builder, options, options.MaxConcurrentExchanges);
         });
         tokens.AddHttpMessageHandler(s => Observer(s, "token"));
+        // Added after the resilience handler, so inside it: once per attempt, with the body read inside the attempt.
+        tokens.AddHttpMessageHandler(() => new BufferingHandler());
         var accounts = services.AddHttpClient<BoostedAccountClient>(ConfigureClient);
         accounts.AddResilienceHandler(BoostedResilience.AccountPipeline, (builder, context) =>
         {
@@ -41,6 +43,7 @@ public static class BoostedServiceCollectionExtensions
             BoostedResilience.Configure(builder, options, options.MaxConcurrentProvisioning);
         });
         accounts.AddHttpMessageHandler(s => Observer(s, "account"));
+        accounts.AddHttpMessageHandler(() => new BufferingHandler());
         return services;
     }
 

@@ -20,8 +20,23 @@ public sealed partial class BoostedTokenClient(HttpClient http, IOptions<Boosted
     /// <summary>
     /// Exchanges <paramref name="assertion"/> for a token with <paramref name="scope"/>. Throws
     /// <see cref="BoostedAuthException"/> when Boosted refuses, <see cref="BoostedUnavailableException"/> when it cannot answer.
+    /// A retry resends the same assertion: prefer the overload that signs a fresh one per attempt.
     /// </summary>
-    public async Task<AccessToken> ExchangeAsync(string assertion, string scope, CancellationToken cancellationToken = default)
+    public Task<AccessToken> ExchangeAsync(string assertion, string scope, CancellationToken cancellationToken = default) =>
+        ExchangeAsync(assertion, null, scope, cancellationToken);
+
+    /// <summary>
+    /// Exchanges an assertion from <paramref name="sign"/> for a token with <paramref name="scope"/>, signing a new one
+    /// (new <c>jti</c>) for every retry: an attempt whose answer was lost may have been accepted, and Boosted refuses a
+    /// replayed <c>jti</c>.
+    /// </summary>
+    public async Task<AccessToken> ExchangeAsync(Func<CancellationToken, ValueTask<string>> sign, string scope, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sign);
+        return await ExchangeAsync(await sign(cancellationToken), sign, scope, cancellationToken);
+    }
+
+    private async Task<AccessToken> ExchangeAsync(string assertion, Func<CancellationToken, ValueTask<string>>? sign, string scope, CancellationToken cancellationToken)
     {
         // Only a scope of the safe alphabet is used as a tag; the assertion and the token never are.
         var scopeTag = SafeCode().IsMatch(scope) ? scope : "other";
@@ -31,7 +46,7 @@ public sealed partial class BoostedTokenClient(HttpClient http, IOptions<Boosted
         var outcome = "error";
         try
         {
-            var token = await ExchangeCoreAsync(assertion, scope, cancellationToken);
+            var token = await ExchangeCoreAsync(assertion, sign, scope, cancellationToken);
             outcome = "success";
             return token;
         }
@@ -54,21 +69,15 @@ public sealed partial class BoostedTokenClient(HttpClient http, IOptions<Boosted
         }
     }
 
-    private async Task<AccessToken> ExchangeCoreAsync(string assertion, string scope, CancellationToken cancellationToken)
+    private async Task<AccessToken> ExchangeCoreAsync(string assertion, Func<CancellationToken, ValueTask<string>>? sign, string scope, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         using var request = new HttpRequestMessage(HttpMethod.Post, settings.ResolvedTokenEndpoint)
         {
-            Content = new FormUrlEncodedContent(
-            [
-                new("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"),
-                new("subject_token", assertion),
-                new("subject_token_type", "urn:ietf:params:oauth:token-type:jwt"),
-                new("client_id", settings.ClientId),
-                new("client_secret", settings.ClientSecret),
-                new("scope", scope),
-            ]),
+            Content = Form(settings, assertion, scope),
         };
+        if (sign is not null)
+            request.Options.Set(BoostedResilience.ContentForRetry, async ct => (HttpContent)Form(settings, await sign(ct), scope));
         // Taken before sending, so the computed expiry is never later than Boosted's.
         var sentAt = time.GetUtcNow();
         using var response = await BoostedHttp.SendAsync(http, request, Operation, cancellationToken);
@@ -83,6 +92,16 @@ public sealed partial class BoostedTokenClient(HttpClient http, IOptions<Boosted
             (int)response.StatusCode);
     }
 
+    private static FormUrlEncodedContent Form(BoostedOptions settings, string assertion, string scope) => new(
+    [
+        new("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"),
+        new("subject_token", assertion),
+        new("subject_token_type", "urn:ietf:params:oauth:token-type:jwt"),
+        new("client_id", settings.ClientId),
+        new("client_secret", settings.ClientSecret),
+        new("scope", scope),
+    ]);
+
     private static async Task<AccessToken> ReadTokenAsync(HttpResponseMessage response, string scope, DateTimeOffset sentAt, CancellationToken cancellationToken)
     {
         using var json = await BoostedHttp.ReadJsonAsync(response, cancellationToken);
@@ -90,6 +109,10 @@ public sealed partial class BoostedTokenClient(HttpClient http, IOptions<Boosted
             || !root.TryGetProperty("access_token", out var value) || value.ValueKind != JsonValueKind.String
             || value.GetString() is not { Length: > 0 } token)
             throw Malformed("no access_token");
+        // App servers put the token in an Authorization header: anything outside visible ASCII (a CR/LF above all)
+        // would break or inject into their requests.
+        if (!token.All(c => c is > ' ' and < (char)0x7F))
+            throw Malformed("an access_token holding characters that cannot go in a header");
 
         var lifetime = DocumentedLifetime;
         if (root.TryGetProperty("expires_in", out var expiresIn))

@@ -35,7 +35,7 @@ public sealed class ManagementTokenGrain(
 
     private async Task<AccessToken> ExchangeAsync()
     {
-        var assertion = await signer.CreateAssertionAsync(_clientId);
-        return await tokenClient.ExchangeAsync(assertion, this.GetPrimaryKeyString());
+        // A fresh assertion per attempt: a retry after a lost answer must not replay the jti.
+        return await tokenClient.ExchangeAsync(ct => signer.CreateAssertionAsync(_clientId, ct), this.GetPrimaryKeyString());
     }
 }

@@ -137,8 +137,8 @@ public sealed class UserTokenGrain(
         {
             var boostedUserId = await EnsureProvisionedAsync();
             var subject = _options.SubjectClaim == SubjectClaim.ExternalUserId ? UserId : boostedUserId;
-            var assertion = await signer.CreateAssertionAsync(subject);
-            var token = await tokenClient.ExchangeAsync(assertion, scope);
+            // A fresh assertion per attempt: a retry after a lost answer must not replay the jti.
+            var token = await tokenClient.ExchangeAsync(ct => signer.CreateAssertionAsync(subject, ct), scope);
             _lastError = null;
             return token;
         }

@@ -24,9 +24,13 @@ internal sealed class StorageCluster : IAsyncDisposable
 
     public IGrainFactory Grains => _silos[0].Grains;
 
-    public static async Task<StorageCluster> StartEmulatorAsync(AzuriteServer azurite, int silos)
+    public static Task<StorageCluster> StartEmulatorAsync(AzuriteServer azurite, int silos) =>
+        StartEmulatorAsync(azurite.ConnectionString, silos);
+
+    /// <summary>The same against any table endpoint (the storage-outage test runs an Azurite it can stop).</summary>
+    public static async Task<StorageCluster> StartEmulatorAsync(string connectionString, int silos)
     {
-        var settings = new TopologySettings(azurite.ConnectionString, silos);
+        var settings = new TopologySettings(connectionString, silos);
         var options = new EmulatorOptions { Partners = [new EmulatorPartner { ClientId = settings.ClientId, ClientSecret = settings.ClientSecret, JwksUri = settings.JwksUrl }] };
         return new StorageCluster(settings, await BoostedEmulatorServer.StartAsync(options, settings.EmulatorUrl.ToString().TrimEnd('/')));
     }

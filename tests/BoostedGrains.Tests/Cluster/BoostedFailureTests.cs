@@ -73,21 +73,6 @@ public sealed class BoostedFailureTests(BoostedFailureTests.Fixture boosted) : I
     }
 
     [Fact]
-    public async Task A_429_whose_Retry_After_outlasts_the_call_fails_at_once_typed_with_the_delay()
-    {
-        boosted.Emulator.SetFaults(new EmulatorFaults { RateLimitPerSecond = 0.01 });
-        await boosted.Client.GetUserTokenGrain($"first-{Guid.NewGuid():N}").GetAccessTokenAsync();
-        var before = boosted.Emulator.GetStats();
-
-        var error = await Assert.ThrowsAsync<BoostedUnavailableException>(
-            () => boosted.Client.GetUserTokenGrain($"limited-{Guid.NewGuid():N}").GetAccessTokenAsync());
-
-        Assert.Equal(1, boosted.Emulator.GetStats().TokenRequests - before.TokenRequests);
-        Assert.Equal(429, error.StatusCode);
-        Assert.InRange(error.RetryAfter!.Value.TotalSeconds, 90, 100);
-    }
-
-    [Fact]
     public async Task A_scope_Boosted_refuses_is_a_typed_auth_error_with_Boosteds_code_and_is_not_retried()
     {
         var grain = boosted.Client.GetUserTokenGrain($"scoped-{Guid.NewGuid():N}");

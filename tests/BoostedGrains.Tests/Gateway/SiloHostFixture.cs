@@ -17,6 +17,9 @@ public sealed class SiloHostFixture : IAsyncLifetime
 
     public BoostedEmulatorServer Emulator => _app.Services.GetRequiredService<BoostedEmulatorServer>();
 
+    /// <summary>The silo host's services (its grain factory, key cache, ...).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public async Task InitializeAsync()
     {
         var url = $"http://127.0.0.1:{FreePort.Next()}";

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using BoostedGrains.Emulator;
+using BoostedGrains.Errors;
+using BoostedGrains.Tokens;
+using Xunit.Abstractions;
+
+namespace BoostedGrains.Tests.Faults;
+
+/// <summary>Fault 2: every Boosted answer is delayed by a 2 s spike, longer than one attempt may take.</summary>
+[Collection(FaultsCollection.Name)]
+public sealed class LatencySpikeTests(LatencySpikeTests.Fixture boosted, ITestOutputHelper output) : IClassFixture<LatencySpikeTests.Fixture>
+{
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan TotalRequestTimeout = TimeSpan.FromSeconds(2.5);
+    private const int SpikeMs = 2000;
+
+    // A loaded CI machine adds scheduling delay on top of the configured timeout; the bound stays well under the spike
+    // plus one more attempt, so a caller that waited for Boosted instead of the timeout would still fail the test.
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(1.5);
+
+    public sealed class Fixture : ProxiedCluster
+    {
+        protected override IDictionary<string, string?> FaultSettings => new Dictionary<string, string?>
+        {
+            ["Boosted:RequestTimeout"] = RequestTimeout.ToString(),
+            ["Boosted:TotalRequestTimeout"] = TotalRequestTimeout.ToString(),
+            ["Boosted:MaxRetries"] = "1",
+            ["Boosted:BreakerMinimumThroughput"] = "1000",
+        };
+    }
+
+    [Fact]
+    public async Task Callers_with_valid_tokens_are_unaffected_and_others_wait_at_most_the_configured_timeout()
+    {
+        var warm = Enumerable.Range(0, 20).Select(i => boosted.Client.GetUserTokenGrain($"warm-{i}-{Guid.NewGuid():N}")).ToArray();
+        var held = await Task.WhenAll(warm.Select(grain => grain.GetAccessTokenAsync()));
+        var cold = Enumerable.Range(0, 10).Select(i => boosted.Client.GetUserTokenGrain($"cold-{i}-{Guid.NewGuid():N}")).ToArray();
+        var before = boosted.Emulator.GetStats();
+        boosted.Emulator.SetFaults(new EmulatorFaults { LatencyMs = SpikeMs });
+
+        var warmCalls = Enumerable.Range(0, 5).SelectMany(_ => warm.Select(async (grain, i) =>
+        {
+            var clock = Stopwatch.StartNew();
+            var token = await grain.GetAccessTokenAsync();
+            Assert.Equal(held[i].Value, token.Value);
+            return clock.Elapsed;
+        })).ToArray();
+        var coldCalls = cold.Select(async grain =>
+        {
+            var clock = Stopwatch.StartNew();
+            var error = await Assert.ThrowsAsync<BoostedUnavailableException>(() => grain.GetAccessTokenAsync());
+            Assert.Contains("did not answer in time", error.Message);
+            return clock.Elapsed;
+        }).ToArray();
+        var warmTimes = await Task.WhenAll(warmCalls);
+        var coldTimes = await Task.WhenAll(coldCalls);
+        boosted.Emulator.SetFaults(new EmulatorFaults());
+
+        Assert.All(warmTimes, t => Assert.True(t < RequestTimeout, $"a caller holding a token waited {t.TotalMilliseconds:0} ms"));
+        Assert.All(coldTimes, t => Assert.InRange(t, RequestTimeout, TotalRequestTimeout + Slack));
+        var during = boosted.Emulator.GetStats();
+        // The spike hit provisioning (the first call of a new user): nobody was created, no exchange was made.
+        Assert.Equal(before.Creates, during.Creates);
+        Assert.Equal(before.Exchanges.Values.Sum(), during.Exchanges.Values.Sum());
+
+        var recovery = Stopwatch.StartNew();
+        await Task.WhenAll(cold.Select(grain => grain.GetAccessTokenAsync()));
+        var recovered = recovery.Elapsed;
+        Assert.Equal(cold.Length, boosted.Emulator.GetStats().Creates.User - before.Creates.User);
+
+        const string fault = "2. 2 s latency spike";
+        FaultFigures.Record(output, fault, "warm callers: calls / max wait", $"{warmTimes.Length} / {warmTimes.Max().TotalMilliseconds:0} ms");
+        FaultFigures.Record(output, fault, "cold callers: typed timeouts / min-max wait",
+            $"{coldTimes.Length} / {coldTimes.Min().TotalMilliseconds:0}-{coldTimes.Max().TotalMilliseconds:0} ms (RequestTimeout 1 s, TotalRequestTimeout 2.5 s)");
+        FaultFigures.Record(output, fault, "cold callers after the spike: served / wall time", $"{cold.Length} / {recovered.TotalMilliseconds:0} ms");
+    }
+
+    [Fact]
+    public async Task A_spike_shorter_than_the_attempt_timeout_only_delays_new_users()
+    {
+        var cold = Enumerable.Range(0, 10).Select(i => boosted.Client.GetUserTokenGrain($"slow-{i}-{Guid.NewGuid():N}")).ToArray();
+        const int spike = 400;
+        boosted.Emulator.SetFaults(new EmulatorFaults { LatencyMs = spike });
+        var times = await Task.WhenAll(cold.Select(async grain =>
+        {
+            var clock = Stopwatch.StartNew();
+            await grain.GetAccessTokenAsync();
+            return clock.Elapsed;
+        }));
+        boosted.Emulator.SetFaults(new EmulatorFaults());
+
+        // At least two Boosted calls for a new user (create, exchange; the first user also makes the management token,
+        // organization and workspace), each delayed by the spike and none timed out.
+        Assert.All(times, t => Assert.InRange(t, TimeSpan.FromMilliseconds(2 * spike), 2 * TotalRequestTimeout + Slack));
+        Assert.DoesNotContain(boosted.Proxy.TokenRequests, r => r.Status != 200);
+        FaultFigures.Record(output, "2. 400 ms latency", "new users served / min-max wait",
+            $"{times.Length} / {times.Min().TotalMilliseconds:0}-{times.Max().TotalMilliseconds:0} ms");
+    }
+}

@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using BoostedGrains.Errors;
+using BoostedGrains.Tests.Tokens;
+using BoostedGrains.Tokens;
+using Microsoft.AspNetCore.Http;
+using Xunit.Abstractions;
+
+namespace BoostedGrains.Tests.Faults;
+
+/// <summary>Fault 5: connections reset and answers cut short on the wire between a silo and Boosted.</summary>
+[Collection(FaultsCollection.Name)]
+public sealed class WireFaultTests(WireFaultTests.Fixture boosted, ITestOutputHelper output) : IClassFixture<WireFaultTests.Fixture>
+{
+    private const int Users = 10;
+
+    public sealed class Fixture : ProxiedCluster
+    {
+        protected override IDictionary<string, string?> FaultSettings => new Dictionary<string, string?>
+        {
+            ["Boosted:MaxRetries"] = "3",
+            ["Boosted:BreakerMinimumThroughput"] = "1000",
+        };
+    }
+
+    [Fact]
+    public async Task A_reset_before_Boosted_saw_the_request_is_retried_and_every_user_is_served_once()
+    {
+        var result = await RunWithFirstAttemptFaultAsync("reset", WireFault.ResetBeforeForwarding);
+
+        // Each user: the reset attempt (never reached Boosted), then one accepted exchange.
+        Assert.All(result.PerUser, r => Assert.Equal((2, 1), (r.Requests, r.Accepted)));
+        Assert.Equal(Users, result.Exchanges);
+        FaultFigures.Record(output, "5. connection reset", "users served / requests / resets / exchanges", $"{Users} / {result.PerUser.Sum(r => r.Requests)} / {Users} / {result.Exchanges}");
+    }
+
+    [Fact]
+    public async Task An_answer_cut_short_after_Boosted_accepted_is_retried_with_a_fresh_assertion_and_every_user_is_served()
+    {
+        var result = await RunWithFirstAttemptFaultAsync("truncated", WireFault.TruncateAnswer);
+
+        // Boosted accepted the first assertion and its answer was lost: a retry must not replay that jti (spec §2),
+        // or Boosted refuses it as invalid_grant and the user is wrongly told the keys are misconfigured.
+        Assert.All(result.PerUser, r => Assert.Equal((2, 2, 2), (r.Requests, r.Accepted, r.DistinctJtis)));
+        Assert.Equal(2 * Users, result.Exchanges);
+        Assert.Equal(0, result.InvalidGrants);
+        FaultFigures.Record(output, "5. truncated answer", "users served / requests / truncated / exchanges / replays refused",
+            $"{Users} / {result.PerUser.Sum(r => r.Requests)} / {Users} / {result.Exchanges} / {result.InvalidGrants}");
+    }
+
+    [Fact]
+    public async Task A_retry_after_a_lost_answer_carries_a_newly_signed_assertion()
+    {
+        const string tokenJson = """{"access_token":"tok-1","expires_in":3600,"token_type":"Bearer","scope":"thread"}""";
+        await using var server = await ScriptedHttpServer.StartNthAsync(async (n, context) =>
+        {
+            if (n > 0)
+            {
+                await ScriptedHttpServer.Json(context, 200, tokenJson);
+                return;
+            }
+            context.Response.ContentLength = tokenJson.Length;
+            await context.Response.WriteAsync(tokenJson[..8]);
+            await context.Response.Body.FlushAsync();
+            context.Abort();
+        });
+        await using var harness = new ClientHarness(server.Url);
+        var signed = 0;
+
+        var token = await harness.Tokens.ExchangeAsync(_ => ValueTask.FromResult($"h.assertion-{Interlocked.Increment(ref signed)}.s"), "thread");
+
+        Assert.Equal("tok-1", token.Value);
+        Assert.Equal(2, signed);
+        Assert.Equal(new[] { "h.assertion-1.s", "h.assertion-2.s" },
+            server.Requests.Select(r => System.Web.HttpUtility.ParseQueryString(r.Body)["subject_token"] ?? "").ToArray());
+    }
+
+    [Fact]
+    public async Task An_answer_that_stalls_after_its_headers_is_cut_by_the_attempt_timeout_and_retried()
+    {
+        var release = new TaskCompletionSource();
+        await using var server = await ScriptedHttpServer.StartAsync(async (_, context) =>
+        {
+            context.Response.ContentLength = 500;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("""{"access_token":""");
+            await context.Response.Body.FlushAsync();
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        });
+        await using var harness = new ClientHarness(server.Url, new Dictionary<string, string?>
+        {
+            ["Boosted:MaxRetries"] = "1",
+            ["Boosted:RequestTimeout"] = "00:00:00.500",
+            ["Boosted:TotalRequestTimeout"] = "00:00:03",
+        });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<BoostedUnavailableException>(() => harness.Tokens.ExchangeAsync("a.b.c", "thread"));
+        var elapsed = clock.Elapsed;
+        release.SetResult();
+
+        Assert.Contains("did not answer in time", error.Message);
+        Assert.Equal(2, server.Requests.Count);
+        // Two attempts of 0.5 s and a backoff; far below the 3 s total, which a loaded machine could not reach either.
+        Assert.InRange(elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3));
+        FaultFigures.Record(output, "5. body stalls after headers", "requests / outcome / wait", $"2 / typed timeout / {elapsed.TotalMilliseconds:0} ms (RequestTimeout 0.5 s)");
+    }
+
+    [Theory]
+    [InlineData("reset")]
+    [InlineData("truncated")]
+    [InlineData("garbage")]
+    public async Task A_wire_fault_on_every_attempt_is_a_typed_unavailable_error_after_the_retry_budget(string fault)
+    {
+        await using var server = await ScriptedHttpServer.StartAsync(async (_, context) =>
+        {
+            switch (fault)
+            {
+                case "reset":
+                    context.Abort();
+                    break;
+                case "truncated":
+                    context.Response.ContentLength = 500;
+                    context.Response.ContentType = "application/json";
+                    await context.Response.WriteAsync("""{"access_tok""");
+                    await context.Response.Body.FlushAsync();
+                    context.Abort();
+                    break;
+                default:
+                    // Not HTTP at all: bytes that no HTTP/1.1 client can parse as a status line.
+                    var connection = context.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionTransportFeature>();
+                    if (connection is not null)
+                    {
+                        await connection.Transport.Output.WriteAsync("SSH-2.0-not-http\r\n\r\n"u8.ToArray());
+                        await connection.Transport.Output.FlushAsync();
+                    }
+                    context.Abort();
+                    break;
+            }
+        });
+        await using var harness = new ClientHarness(server.Url, new Dictionary<string, string?> { ["Boosted:MaxRetries"] = "2" });
+
+        var error = await Assert.ThrowsAsync<BoostedUnavailableException>(() => harness.Tokens.ExchangeAsync("a.b.c", "thread"));
+
+        Assert.Equal(3, server.Requests.Count);
+        Assert.Contains("could not be reached", error.Message);
+        Assert.DoesNotContain(ClientHarness.ClientSecret, error.ToString());
+        FaultFigures.Record(output, $"5. {fault} on every attempt", "requests / outcome", $"{server.Requests.Count} / {error.GetType().Name}");
+    }
+
+    private sealed record UserResult(int Requests, int Accepted, int DistinctJtis);
+
+    private sealed record Result(IReadOnlyList<UserResult> PerUser, long Exchanges, long InvalidGrants);
+
+    private async Task<Result> RunWithFirstAttemptFaultAsync(string name, WireFault fault)
+    {
+        var users = Enumerable.Range(0, Users).Select(i => $"{name}-{i}-{Guid.NewGuid():N}").ToArray();
+        // Only token requests meet the fault (account calls pass through), and only each user's first one.
+        await boosted.Client.GetUserTokenGrain($"warm-{Guid.NewGuid():N}").GetAccessTokenAsync();
+        var before = boosted.Emulator.GetStats();
+        var faulted = new ConcurrentDictionary<string, bool>();
+        boosted.Proxy.TokenFault = request =>
+            request.Subject is { } s && s != boosted.ClientId && faulted.TryAdd(s, true) ? fault : WireFault.None;
+        try
+        {
+            var tokens = await Task.WhenAll(users.Select(user => boosted.Client.GetUserTokenGrain(user).GetAccessTokenAsync()));
+            Assert.Equal(Users, tokens.Select(t => t.Value).Distinct().Count());
+        }
+        finally
+        {
+            boosted.Proxy.TokenFault = _ => WireFault.None;
+        }
+        var after = boosted.Emulator.GetStats();
+        var subjects = await Task.WhenAll(users.Select(async u => (await boosted.Client.GetUserTokenGrain(u).GetStatusAsync()).BoostedUserId!));
+        var requests = boosted.Proxy.TokenRequests.ToLookup(r => r.Subject);
+        var perUser = subjects.Select(s => new UserResult(
+            requests[s].Count(),
+            (int)(after.Exchanges.GetValueOrDefault(s) - before.Exchanges.GetValueOrDefault(s)),
+            requests[s].Select(r => r.Jti).Distinct().Count())).ToList();
+        return new Result(perUser, after.Exchanges.Values.Sum() - before.Exchanges.Values.Sum(),
+            after.Failures.GetValueOrDefault("invalid_grant") - before.Failures.GetValueOrDefault("invalid_grant"));
+    }
+}

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using BoostedGrains.Emulator;
+using BoostedGrains.Errors;
+using BoostedGrains.Keys;
+using BoostedGrains.Tests.Faults;
+using BoostedGrains.Tests.Infrastructure;
+using BoostedGrains.Tokens;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Xunit.Abstractions;
+
+namespace BoostedGrains.Tests.Security;
+
+/// <summary>
+/// The partner's signing keys under issue 7's security rules: what the JWKS carries, what every assertion that left the
+/// cluster looked like, and how long a revoked key can still sign on a silo that cached it.
+/// </summary>
+[Collection(FaultsCollection.Name)]
+public sealed class KeySecurityTests(KeySecurityTests.Fixture boosted, ITestOutputHelper output) : IClassFixture<KeySecurityTests.Fixture>
+{
+    // The documented bound on revocation: each silo re-reads the ring every KeyRing__RefreshInterval.
+    private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1.5);
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(1);
+
+    public sealed class Fixture : ProxiedCluster
+    {
+        protected override EmulatorOptions EmulatorOptions => new() { JwksCacheSeconds = 1 };
+
+        protected override IDictionary<string, string?> FaultSettings => new Dictionary<string, string?>
+        {
+            ["KeyRing:PropagationTime"] = "00:00:04",
+            ["KeyRing:RotationInterval"] = "00:01:00",
+            ["KeyRing:RefreshInterval"] = RefreshInterval.ToString(),
+        };
+    }
+
+    [Fact]
+    public async Task The_JWKS_carries_only_public_members_of_every_published_key()
+    {
+        await boosted.Client.GetKeyRing().RotateNowAsync();
+        await boosted.Client.GetKeyRing().RotateNowAsync();
+        await boosted.RefreshKeysAsync();
+        using var http = new HttpClient();
+        var json = await http.GetStringAsync(boosted.JwksUrl);
+        using var jwks = JsonDocument.Parse(json);
+
+        var keys = jwks.RootElement.GetProperty("keys").EnumerateArray().ToList();
+        Assert.True(keys.Count >= 2, $"{keys.Count} keys published");
+        var allowed = new HashSet<string> { "kty", "use", "alg", "kid", "n", "e", "crv", "x", "y" };
+        foreach (var key in keys)
+        {
+            var members = key.EnumerateObject().Select(p => p.Name).ToList();
+            Assert.All(members, m => Assert.Contains(m, allowed));
+        }
+        Assert.Equal(["keys"], jwks.RootElement.EnumerateObject().Select(p => p.Name));
+        FaultFigures.Record(output, "security", "JWKS keys checked / members outside the public whitelist", $"{keys.Count} / 0");
+    }
+
+    [Fact]
+    public async Task Every_assertion_sent_to_Boosted_has_a_unique_jti_and_a_lifetime_of_at_most_300_s()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 60).Select(i => boosted.Client.GetUserTokenGrain($"jti-{i}-{Guid.NewGuid():N}").GetAccessTokenAsync()));
+        // Plus assertions signed directly on both silos at once, where a weak jti source would collide.
+        var direct = await Task.WhenAll(boosted.Cluster.Silos.SelectMany(silo => Enumerable.Range(0, 200).Select(async _ =>
+            await silo.ServiceProvider.GetRequiredService<IAssertionSigner>().CreateAssertionAsync("probe"))));
+
+        var sent = boosted.Proxy.TokenRequests.Where(r => r.Assertion is not null).ToList();
+        Assert.True(sent.Count >= 60);
+        var facts = sent.Select(r => (Jti: r.Jti, Iat: r.Assertion!.Iat, Exp: r.Assertion.Exp))
+            .Concat(direct.Select(a => new JsonWebToken(a)).Select(t => (Jti: (string?)t.Id, Iat: (long?)t.GetPayloadValue<long>("iat"), Exp: (long?)t.GetPayloadValue<long>("exp"))))
+            .ToList();
+        Assert.All(facts, f => Assert.False(string.IsNullOrEmpty(f.Jti)));
+        Assert.Equal(facts.Count, facts.Select(f => f.Jti).Distinct().Count());
+        Assert.All(facts, f => Assert.InRange(f.Exp!.Value - f.Iat!.Value, 1, 300));
+        FaultFigures.Record(output, "security", "assertions checked (sent to Boosted + signed directly) / duplicate jti / longest lifetime",
+            $"{facts.Count} / 0 / {facts.Max(f => f.Exp!.Value - f.Iat!.Value)} s");
+    }
+
+    [Fact]
+    public async Task A_revoked_key_stops_signing_on_every_silo_within_the_refresh_interval_without_being_told()
+    {
+        await boosted.RefreshKeysAsync();
+        var signers = boosted.Cluster.Silos.Select(s => s.ServiceProvider.GetRequiredService<IAssertionSigner>()).ToList();
+        var revoked = new JsonWebToken(await signers[0].CreateAssertionAsync("probe")).Kid;
+        var signed = new ConcurrentBag<(int Silo, TimeSpan At, string? Kid)>();
+        var clock = Stopwatch.StartNew();
+        var duration = RefreshInterval + TimeSpan.FromSeconds(3);
+
+        // Both silos sign continuously; only the grain is told about the revocation, as when an operator revokes on
+        // another machine. Each silo learns it from its own periodic refresh.
+        var loops = signers.Select((signer, silo) => Task.Run(async () =>
+        {
+            while (clock.Elapsed < duration)
+            {
+                try
+                {
+                    signed.Add((silo, clock.Elapsed, new JsonWebToken(await signer.CreateAssertionAsync("probe")).Kid));
+                }
+                catch (SigningKeyUnavailableException)
+                {
+                    signed.Add((silo, clock.Elapsed, null));
+                }
+                await Task.Delay(5);
+            }
+        })).ToList();
+        await Task.Delay(200);
+        Assert.True(await boosted.Client.GetKeyRing().RevokeAsync(revoked));
+        var revokedAt = clock.Elapsed;
+        await Task.WhenAll(loops);
+
+        var lastUse = signed.Where(s => s.Kid == revoked).GroupBy(s => s.Silo).ToDictionary(g => g.Key, g => g.Max(s => s.At) - revokedAt);
+        foreach (var (silo, after) in lastUse)
+            Assert.True(after <= RefreshInterval + Slack, $"silo {silo} signed with the revoked key {after.TotalMilliseconds:0} ms after the revocation");
+        // After the bound, never again, on any silo, and not after a later refresh either.
+        await boosted.RefreshKeysAsync();
+        foreach (var signer in signers)
+        {
+            try
+            {
+                Assert.NotEqual(revoked, new JsonWebToken(await signer.CreateAssertionAsync("probe")).Kid);
+            }
+            catch (SigningKeyUnavailableException)
+            {
+            }
+        }
+        using var http = new HttpClient();
+        Assert.DoesNotContain(revoked, await http.GetStringAsync(boosted.JwksUrl));
+        Assert.False(await boosted.Client.GetKeyRing().RevokeAsync(revoked));
+
+        FaultFigures.Record(output, "security", "revoked key: last signature after revocation, per silo (bound: RefreshInterval 1.5 s)",
+            string.Join(", ", Enumerable.Range(0, signers.Count).Select(s => lastUse.TryGetValue(s, out var t) ? $"silo {s}: {t.TotalMilliseconds:0} ms" : $"silo {s}: none")));
+        FaultFigures.Record(output, "security", "signatures during the test / with the revoked key after the bound", $"{signed.Count} / 0");
+    }
+}
