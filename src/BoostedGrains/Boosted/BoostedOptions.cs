@@ -78,9 +78,9 @@ public sealed class BoostedOptions
     [Range(1, 10_000, ErrorMessage = "Boosted__MaxConcurrentProvisioning must be between 1 and 10000.")]
     public int MaxConcurrentProvisioning { get; set; } = 16;
 
-    /// <summary><c>Boosted__MaxQueuedRequests</c>: calls that may wait for a free slot per client before failing fast (default 1000).</summary>
+    /// <summary><c>Boosted__MaxQueuedRequests</c>: calls that may wait for a free slot per client before failing fast (default 10000: a silo restarted under load holds a storm of that size).</summary>
     [Range(0, 1_000_000, ErrorMessage = "Boosted__MaxQueuedRequests must be between 0 and 1000000.")]
-    public int MaxQueuedRequests { get; set; } = 1000;
+    public int MaxQueuedRequests { get; set; } = 10_000;
 
     /// <summary><c>Boosted__RefreshAheadFraction</c>: the share of a token's lifetime after which a token in use is renewed (default 0.7).</summary>
     [Range(0.1, 0.95, ErrorMessage = "Boosted__RefreshAheadFraction must be between 0.1 and 0.95.")]
