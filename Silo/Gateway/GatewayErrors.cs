@@ -29,9 +29,13 @@ public static class GatewayErrors
             Problem(StatusCodes.Status503ServiceUnavailable, "No signing key is available", error.Message, "signing_key_unavailable"),
         BoostedException boosted =>
             Problem(StatusCodes.Status502BadGateway, "Boosted rejected the request", error.Message, boosted.ErrorCode ?? "boosted_error"),
-        TimeoutException or OrleansException =>
+        TimeoutException =>
             Problem(StatusCodes.Status503ServiceUnavailable, "The cluster is unavailable",
                 "The token cluster did not answer in time; retry shortly.", "cluster_unavailable"),
+        // Orleans' own failures (a silo leaving, grain storage unreachable) carry provider details: name the kind only.
+        OrleansException =>
+            Problem(StatusCodes.Status503ServiceUnavailable, "The cluster is unavailable",
+                "The token cluster could not complete the call (a silo or its grain storage is unavailable); retry shortly.", "cluster_unavailable"),
         _ => null,
     };
 
