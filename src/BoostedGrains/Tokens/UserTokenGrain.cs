@@ -148,6 +148,10 @@ public sealed class UserTokenGrain(
             // (storage, signing) is not ours to vouch for.
             _lastError = e is BoostedException or InvalidUserIdException ? e.Message : $"{e.GetType().Name} while renewing the token.";
             logger.LogWarning("Renewing the {Scope} token of user {UserId} failed: {Error}", scope, this.GetPrimaryKeyString(), _lastError);
+            // A scope that never got a token (one Boosted refuses, say) leaves no slot behind, so callers cannot grow
+            // the activation without bound by asking for made-up scopes.
+            if (scope != _options.UserScope && _tokens.GetValueOrDefault(scope)?.Current is null)
+                _tokens.Remove(scope);
             throw;
         }
     }
