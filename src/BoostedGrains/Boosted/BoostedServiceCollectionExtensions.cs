@@ -27,7 +27,7 @@ public static class BoostedServiceCollectionExtensions
         services.TryAddSingleton<BoostedReachability>();
         services.TryAddSingleton<IManagementTokenSource, GrainManagementTokenSource>();
 
-        var tokens = services.AddHttpClient<BoostedTokenClient>(ConfigureClient);
+        var tokens = services.AddHttpClient<BoostedTokenClient>(ConfigureClient).UseLongLivedConnections();
         tokens.AddResilienceHandler(BoostedResilience.TokenPipeline, (builder, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<BoostedOptions>>().Value;
@@ -36,7 +36,7 @@ public static class BoostedServiceCollectionExtensions
         tokens.AddHttpMessageHandler(s => Observer(s, "token"));
         // Added after the resilience handler, so inside it: once per attempt, with the body read inside the attempt.
         tokens.AddHttpMessageHandler(() => new BufferingHandler());
-        var accounts = services.AddHttpClient<BoostedAccountClient>(ConfigureClient);
+        var accounts = services.AddHttpClient<BoostedAccountClient>(ConfigureClient).UseLongLivedConnections();
         accounts.AddResilienceHandler(BoostedResilience.AccountPipeline, (builder, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<BoostedOptions>>().Value;
@@ -46,6 +46,12 @@ public static class BoostedServiceCollectionExtensions
         accounts.AddHttpMessageHandler(() => new BufferingHandler());
         return services;
     }
+
+    // Grains keep their typed clients for as long as they are active, far past the factory's handler rotation: pooled
+    // connections are recycled instead, so a change of Boosted's DNS records is still picked up within minutes.
+    private static IHttpClientBuilder UseLongLivedConnections(this IHttpClientBuilder client) => client
+        .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(2))
+        .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
     // Added after the resilience handler, so it sits inside it and sees every attempt, retries included.
     private static BoostedResponseObserver Observer(IServiceProvider services, string api) =>
