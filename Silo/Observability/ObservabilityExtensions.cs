@@ -58,7 +58,7 @@ public static class ObservabilityExtensions
         if (IsDashboardOn(app.Configuration))
         {
             var dashboard = app.Configuration.GetSection(DashboardSettings.SectionName).Get<DashboardSettings>() ?? new DashboardSettings();
-            app.MapOrleansDashboard(routePrefix: dashboard.Path).AddEndpointFilter<AdminKeyFilter>();
+            app.MapOrleansDashboard(routePrefix: dashboard.Path).AddEndpointFilter(app.Services.GetRequiredService<AdminKeyFilter>());
         }
         return app;
     }
