@@ -56,6 +56,8 @@ public static class TokenApi
         var request = http.Request;
         if (request.ContentLength is > MaxBodyBytes)
             throw new GatewayBadRequestException($"The body is larger than {MaxBodyBytes} bytes.");
+        if (request.ContentLength == 0)
+            return required ? throw new GatewayBadRequestException("A JSON body is required.") : null;
 
         // Read at most one byte past the limit: a chunked body has no Content-Length, and must not be buffered whole.
         using var buffer = new MemoryStream();

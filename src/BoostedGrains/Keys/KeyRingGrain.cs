@@ -142,11 +142,7 @@ internal sealed class KeyRingGrain(
     private Task<KeyRecord> GenerateAsync() =>
         Task.Run(() => KeyFactory.Create(_options.Algorithm, _options.KeySize, protector));
 
-    private Task WriteAsync()
-    {
-        ring.State.Version++;
-        return _lastWrite = WriteAfterAsync(_lastWrite);
-    }
+    private Task WriteAsync() => _lastWrite = WriteAfterAsync(_lastWrite);
 
     private async Task WriteAfterAsync(Task previous)
     {

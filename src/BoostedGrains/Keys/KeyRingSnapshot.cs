@@ -4,9 +4,6 @@ namespace BoostedGrains.Keys;
 [GenerateSerializer, Immutable]
 public sealed class KeyRingSnapshot
 {
-    /// <summary>The ring's version when the snapshot was taken.</summary>
-    [Id(0)] public long Version { get; init; }
-
     /// <summary>The public keys to publish (not revoked, not removed), oldest first.</summary>
     [Id(1)] public required IReadOnlyList<PublicJwk> PublishedKeys { get; init; }
 
@@ -18,7 +15,4 @@ public sealed class KeyRingSnapshot
 
     /// <summary>When the earliest key that is still propagating may sign; tells callers how long "no signing key" lasts.</summary>
     [Id(4)] public DateTimeOffset? NextEligibleAt { get; init; }
-
-    /// <summary>The ring's clock when the snapshot was taken.</summary>
-    [Id(5)] public DateTimeOffset TakenAt { get; init; }
 }

@@ -10,8 +10,7 @@ public sealed class KeyRingState
     /// <summary>Set once the first key was published; afterwards no new key may sign before it has propagated.</summary>
     [Id(1)] public bool EverPublished { get; set; }
 
-    /// <summary>Incremented on every change.</summary>
-    [Id(2)] public long Version { get; set; }
+    // [Id(2)] held a change counter nothing read: not to be reused.
 
     /// <summary>Every kid ever imported: an import is applied once, so a silo restarted with the same import settings never revives a retired key.</summary>
     [Id(3)] public List<string> ImportedKids { get; set; } = [];

@@ -118,12 +118,10 @@ internal sealed class KeyTimeline(KeyRingState state, KeyRingOptions options)
         var signer = SelectSigner(now);
         return new KeyRingSnapshot
         {
-            Version = state.Version,
             PublishedKeys = Published(now).Select(k => k.PublicKey).ToList(),
             Signer = signer is null ? null : new ProtectedSigningKey { Kid = signer.Kid, Algorithm = signer.Algorithm, PrivateKey = signer.PrivateKey!, CreatedAt = signer.CreatedAt },
             NextTransitionAt = NextTransition(now),
             NextEligibleAt = state.Keys.Where(k => k.IsLive && k.EligibleAt > now).Select(k => (DateTimeOffset?)k.EligibleAt).Min(),
-            TakenAt = now,
         };
     }
 

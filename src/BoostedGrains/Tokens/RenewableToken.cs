@@ -116,7 +116,7 @@ internal sealed class RenewableToken(BoostedOptions options, TimeProvider time, 
         var refreshAt = now + lifetime * fraction;
         RefreshAt = refreshAt < token.ExpiresAt - _margin ? refreshAt : token.ExpiresAt - _margin;
         _current = token;
-        _currentHash = TokenHash.Sha256Hex(token.Value);
+        _currentHash = token.Sha256;
         _nextBackgroundAttempt = now;
         LastRenewal = now;
         renewed?.Invoke();

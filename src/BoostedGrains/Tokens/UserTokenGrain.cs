@@ -35,8 +35,10 @@ public sealed class UserTokenGrain(
     private readonly SingleFlight<string> _provisioning = new();
     private string? _lastError;
 
-    // Checked on every call: a grain can be reached with any key, not only through GetUserTokenGrain.
-    private string UserId => UserIds.Validate(this.GetPrimaryKeyString());
+    private string? _userId;
+
+    // Checked on every call until it passes once: a grain can be reached with any key, not only through GetUserTokenGrain.
+    private string UserId => _userId ??= UserIds.Validate(this.GetPrimaryKeyString());
 
     /// <inheritdoc />
     public Task<AccessToken> GetAccessTokenAsync() => GetAccessTokenAsync(_options.UserScope);
@@ -94,7 +96,7 @@ public sealed class UserTokenGrain(
         if (_state.Current.BoostedUserId is not null)
             return false;
         if (profile is not null)
-            await SetProfileAsync(profile.Validate());
+            await SetProfileAsync(profile);
         // Reentrant: a call that interleaved with the profile write may have provisioned the user meanwhile.
         if (_state.Current.BoostedUserId is not null)
             return false;
@@ -110,7 +112,7 @@ public sealed class UserTokenGrain(
         {
             if (s.BoostedUserId is null)
                 return false;
-            s.BoostedUserId = s.Workspace = s.WorkspaceId = null;
+            s.BoostedUserId = s.Workspace = null;
             return true;
         });
         // Tokens of the forgotten identity are not handed out again; the next call exchanges for the provisioned one.
@@ -170,7 +172,6 @@ public sealed class UserTokenGrain(
                 return false;
             s.BoostedUserId = boostedUserId;
             s.Workspace = workspace.ExternalId;
-            s.WorkspaceId = workspace.WorkspaceId;
             return true;
         });
         // Another activation may have stored the user first; what is stored is the truth.

@@ -10,8 +10,7 @@ public sealed class UserTokenState
     /// <summary>The partner's external ID of the user's workspace.</summary>
     [Id(1)] public string? Workspace { get; set; }
 
-    /// <summary>Boosted's <c>workspace_id</c> of that workspace.</summary>
-    [Id(2)] public string? WorkspaceId { get; set; }
+    // [Id(2)] held the workspace_id, which the workspace's own grain keeps: not to be reused.
 
     /// <summary>The profile to create the user with.</summary>
     [Id(3)] public UserProfile? Profile { get; set; }
