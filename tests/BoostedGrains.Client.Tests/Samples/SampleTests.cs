@@ -1,3 +1,4 @@
+using BoostedGrains.Testing;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -50,7 +51,7 @@ public sealed class SampleTests : IAsyncLifetime
     [Fact]
     public async Task The_curl_sample_gets_a_token_over_HTTP_and_creates_and_lists_a_thread()
     {
-        var script = Path.Combine(RepositoryRoot(), "samples", "curl", "threads.sh");
+        var script = Path.Combine(RepositoryRoot.Path, "samples", "curl", "threads.sh");
         var start = new ProcessStartInfo("bash", [script, "curl-carol", "Made with curl"])
         {
             RedirectStandardOutput = true,
@@ -72,16 +73,6 @@ public sealed class SampleTests : IAsyncLifetime
         var threadId = Assert.Single(lines, l => l.StartsWith("created thread ", StringComparison.Ordinal))["created thread ".Length..];
         Assert.Equal([$"  {threadId} Made with curl"], lines.Where(l => l.StartsWith("  ", StringComparison.Ordinal)));
         Assert.Equal(1, _silo.Emulator.GetStats().Creates.User);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "BoostedGrains.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException("BoostedGrains.sln not found above the test binaries.");
     }
 
     private sealed record ThreadListBody(

@@ -1,3 +1,4 @@
+using BoostedGrains.Testing;
 using System.Diagnostics;
 using BoostedGrains.Hosting.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -44,7 +45,8 @@ public sealed class KillDuringProvisioningTests(AzuriteServer azurite, ITestOutp
             }
         })).ToArray();
         // Kill once provisioning is well under way but not over.
-        await WaitUntilAsync(async () => (await topology.GetStatsAsync()).Creates.User - before.Creates.User >= Users / 4, TimeSpan.FromSeconds(60));
+        await Eventually.TrueAsync(async () => (await topology.GetStatsAsync()).Creates.User - before.Creates.User >= Users / 4,
+            "provisioning got under way", TimeSpan.FromSeconds(60));
         var createdAtKill = (await topology.GetStatsAsync()).Creates.User - before.Creates.User;
         topology[Victim].Process.Kill();
         var clock = Stopwatch.StartNew();
@@ -60,16 +62,5 @@ public sealed class KillDuringProvisioningTests(AzuriteServer azurite, ITestOutp
         output.WriteLine($"7. silo killed mid-provisioning | users / created at Boosted / distinct stored IDs | {Users} / {stats.Creates.User - before.Creates.User} / {ids.Values.Distinct().Count()}");
         output.WriteLine($"7. silo killed mid-provisioning | created before the kill / 409s adopted / caller retries | {createdAtKill} / {stats.Conflicts - before.Conflicts} / {retries}");
         output.WriteLine($"7. silo killed mid-provisioning | kill to every user served | {allServed.TotalMilliseconds:0} ms");
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var end = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > end)
-                throw new TimeoutException("provisioning did not get under way");
-            await Task.Delay(10);
-        }
     }
 }

@@ -1,3 +1,4 @@
+using BoostedGrains.Testing;
 using BoostedGrains.Hosting.Tests.Infrastructure;
 
 namespace BoostedGrains.Hosting.Tests.Faults;
@@ -13,7 +14,7 @@ internal sealed class RestartableAzurite : IAsyncDisposable
     private readonly string _location = Directory.CreateTempSubdirectory("azurite-restartable-").FullName;
     private ChildProcess? _process;
 
-    public int Port { get; } = FreePorts.Next();
+    public int Port { get; } = FreePort.Next();
 
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevAccountKey};TableEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;";

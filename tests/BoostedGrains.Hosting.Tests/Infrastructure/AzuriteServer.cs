@@ -1,3 +1,4 @@
+using BoostedGrains.Testing;
 namespace BoostedGrains.Hosting.Tests.Infrastructure;
 
 /// <summary>
@@ -22,7 +23,7 @@ public sealed class AzuriteServer : IAsyncLifetime
         var script = Path.Combine(package, "node_modules", "azurite", "dist", "src", "table", "main.js");
         if (!File.Exists(script))
             await InstallAsync(package);
-        Port = FreePorts.Next();
+        Port = FreePort.Next();
         // Its working directory: in-memory persistence writes no data, but nothing of it should land in the repository.
         _workspace = Directory.CreateTempSubdirectory("azurite-").FullName;
         _process = ChildProcess.Start("azurite", "node",

@@ -3,12 +3,9 @@ using System.Net.Sockets;
 
 namespace BoostedGrains.Hosting.Tests.Infrastructure;
 
-/// <summary>Loopback ports for the topology; each silo keeps its ports for the whole test, restarts included.</summary>
+/// <summary>Waits for a child process to listen on its port.</summary>
 internal static class FreePorts
 {
-    /// <summary>A free loopback port (see <see cref="BoostedGrains.Testing.FreePort"/>).</summary>
-    public static int Next() => BoostedGrains.Testing.FreePort.Next();
-
     /// <summary>Polls until <paramref name="port"/> accepts connections; fails at once when <paramref name="owner"/> exits.</summary>
     public static async Task WaitListeningAsync(int port, TimeSpan timeout, ChildProcess owner)
     {

@@ -1,9 +1,11 @@
+using BoostedGrains.Testing;
+
 namespace BoostedGrains.Hosting.Tests.Infrastructure;
 
 /// <summary>Where the repository and the build outputs of the Silo and emulator (built as project references) are.</summary>
 internal static class RepoPaths
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => RepositoryRoot.Path;
 
     // bin/<Configuration>/net10.0/: the referenced projects were built with the same configuration.
     private static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name;
@@ -20,13 +22,4 @@ internal static class RepoPaths
         return File.Exists(path) ? path : throw new FileNotFoundException($"{dll} is not built at {path}: build the solution first.", path);
     }
 
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "BoostedGrains.sln")))
-                return dir.FullName;
-        }
-        throw new DirectoryNotFoundException("BoostedGrains.sln not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -1,3 +1,4 @@
+using BoostedGrains.Testing;
 using System.Security.Cryptography;
 
 namespace BoostedGrains.Hosting.Tests.Infrastructure;
@@ -22,7 +23,7 @@ internal sealed class TopologySettings
     public TopologySettings(string connectionString, int silos)
     {
         ConnectionString = connectionString;
-        Silos = Enumerable.Range(0, silos).Select(_ => new SiloPorts(FreePorts.Next(), FreePorts.Next(), FreePorts.Next())).ToList();
+        Silos = Enumerable.Range(0, silos).Select(_ => new SiloPorts(FreePort.Next(), FreePort.Next(), FreePort.Next())).ToList();
     }
 
     public string ConnectionString { get; }
@@ -41,7 +42,7 @@ internal sealed class TopologySettings
 
     public string KekKey { get; set; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
-    public int EmulatorPort { get; } = FreePorts.Next();
+    public int EmulatorPort { get; } = FreePort.Next();
 
     public List<SiloPorts> Silos { get; }
 

@@ -21,13 +21,7 @@ public sealed class SiloFailureTests(AzuriteServer azurite, ITestOutputHelper ou
     {
         await using var topology = await ProcessTopology.StartAsync(azurite, silos: 3);
         var grains = topology.Client.Client;
-        var users = Users("kill", UserCount);
-        await ClusterInspection.WarmUpAsync(grains, users);
-        var affected = await ClusterInspection.UsersOnSiloAsync(grains, topology.Settings.Silos[Victim].Silo);
-        Assert.NotEmpty(affected);
-
-        var load = LoadRun.Start(grains, users, Callers);
-        await load.WaitForCallsAsync(300, TimeSpan.FromSeconds(30));
+        var (users, affected, load) = await LoadWithVictimAsync(topology, "kill");
         var killedAt = load.Now;
         topology[Victim].Process.Kill();
         // Load goes on until every user was asked again several times after the retries ended.
@@ -49,13 +43,7 @@ public sealed class SiloFailureTests(AzuriteServer azurite, ITestOutputHelper ou
     {
         await using var topology = await ProcessTopology.StartAsync(azurite, silos: 3);
         var grains = topology.Client.Client;
-        var users = Users("term", UserCount);
-        await ClusterInspection.WarmUpAsync(grains, users);
-        var affected = await ClusterInspection.UsersOnSiloAsync(grains, topology.Settings.Silos[Victim].Silo);
-        Assert.NotEmpty(affected);
-
-        var load = LoadRun.Start(grains, users, Callers);
-        await load.WaitForCallsAsync(300, TimeSpan.FromSeconds(30));
+        var (users, affected, load) = await LoadWithVictimAsync(topology, "term");
         var stoppedAt = load.Now;
         topology[Victim].Process.Terminate();
         Assert.True(await topology[Victim].Process.WaitForExitAsync(TimeSpan.FromSeconds(30)), topology.Output);
@@ -91,6 +79,20 @@ public sealed class SiloFailureTests(AzuriteServer azurite, ITestOutputHelper ou
         Assert.NotEmpty(onNewSilo);
         Assert.Empty(onNewSilo.Intersect(before));
         Assert.Equal(0, await AssertBoostedSawAsync(topology, grains, [.. before, .. after], movedUsers: new HashSet<string>()));
+    }
+
+    /// <summary>Warm users, the ones whose grain lives on the victim silo, and load running on all of them.</summary>
+    private static async Task<(string[] Users, IReadOnlySet<string> Affected, LoadRun Load)> LoadWithVictimAsync(ProcessTopology topology, string prefix)
+    {
+        var grains = topology.Client.Client;
+        var users = Users(prefix, UserCount);
+        await ClusterInspection.WarmUpAsync(grains, users);
+        var affected = await ClusterInspection.UsersOnSiloAsync(grains, topology.Settings.Silos[Victim].Silo);
+        Assert.NotEmpty(affected);
+
+        var load = LoadRun.Start(grains, users, Callers);
+        await load.WaitForCallsAsync(300, TimeSpan.FromSeconds(30));
+        return (users, affected, load);
     }
 
     private static string[] Users(string prefix, int count) =>

@@ -1,3 +1,4 @@
+using BoostedGrains.Testing;
 using System.Text.Json;
 using BoostedGrains.Emulator;
 using BoostedGrains.Errors;

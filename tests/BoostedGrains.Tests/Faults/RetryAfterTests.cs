@@ -1,3 +1,4 @@
+using BoostedGrains.Testing;
 using System.Diagnostics;
 using BoostedGrains.Emulator;
 using BoostedGrains.Errors;

@@ -1,3 +1,4 @@
+using BoostedGrains.Testing;
 using System.Security.Cryptography;
 using BoostedGrains.Emulator;
 using BoostedGrains.Hosting;

@@ -1,3 +1,4 @@
+using BoostedGrains.Testing;
 using BoostedGrains.Tokens;
 
 namespace BoostedGrains.Tests.Tokens;
@@ -16,7 +17,8 @@ public sealed class SerializedStateTests
         Assert.Equal(1, store.Writes);
         Assert.True(store.CompleteWrite());
         await first;
-        await WaitUntil(() => store.Writes == 2);
+        await Eventually.TrueAsync(() => store.Writes == 2, "the second write started", TimeSpan.FromSeconds(1));
+        Assert.Equal(2, store.Writes);
         Assert.True(store.CompleteWrite());
         await second;
 
@@ -44,12 +46,5 @@ public sealed class SerializedStateTests
         Assert.Equal((1, 1), (store.Writes, store.Reads));
         Assert.Equal("u-winner", store.Stored.BoostedUserId);
         Assert.Equal("u-winner", state.Current.BoostedUserId);
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 100 && !condition(); i++)
-            await Task.Delay(10);
-        Assert.True(condition());
     }
 }

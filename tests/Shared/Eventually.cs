@@ -1,6 +1,6 @@
-namespace BoostedGrains.Tests.Infrastructure;
+namespace BoostedGrains.Testing;
 
-/// <summary>Awaits a condition that the system makes true asynchronously, with a deadline instead of a fixed sleep.</summary>
+/// <summary>Awaits a condition that the system makes true asynchronously, with a deadline instead of a fixed sleep. Linked into each test project.</summary>
 public static class Eventually
 {
     public static async Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
