@@ -27,7 +27,7 @@ internal sealed class RestartableAzurite : IAsyncDisposable
         _process = ChildProcess.Start("azurite", "node",
             [script, "--tableHost", "127.0.0.1", "--tablePort", Port.ToString(), "--location", _location, "--disableTelemetry", "--silent"],
             new Dictionary<string, string?>(), _location);
-        await FreePorts.WaitListeningAsync(Port, TimeSpan.FromSeconds(30), _process);
+        await _process.WaitListeningAsync(Port, TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Stops it gracefully; its data stays on disk. Azurite saves its database on SIGINT only (SIGTERM drops it).</summary>

@@ -29,7 +29,7 @@ public sealed class AzuriteServer : IAsyncLifetime
         _process = ChildProcess.Start("azurite", "node",
             [script, "--tableHost", "127.0.0.1", "--tablePort", Port.ToString(), "--inMemoryPersistence", "--disableTelemetry", "--silent"],
             new Dictionary<string, string?>(), _workspace);
-        await FreePorts.WaitListeningAsync(Port, TimeSpan.FromSeconds(30), _process);
+        await _process.WaitListeningAsync(Port, TimeSpan.FromSeconds(30));
     }
 
     public async Task DisposeAsync()

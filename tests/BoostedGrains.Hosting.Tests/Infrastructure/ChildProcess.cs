@@ -65,6 +65,31 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <summary>SIGTERM: what docker stop and systemd send; the host shuts down gracefully.</summary>
     public void Terminate() => Process.Start("kill", ["-TERM", Id.ToString()])!.WaitForExit();
 
+    /// <summary>Polls until <paramref name="port"/> accepts connections; fails at once when this process exits.</summary>
+    public async Task WaitListeningAsync(int port, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (HasExited)
+                throw new InvalidOperationException($"{Name} exited with code {ExitCode} before listening on {port}.\n{Output}");
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                throw new TimeoutException($"Nothing listened on 127.0.0.1:{port} within {timeout}. {Output}", e);
+            }
+        }
+    }
+
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);

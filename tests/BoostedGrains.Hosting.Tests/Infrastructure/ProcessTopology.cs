@@ -27,7 +27,7 @@ internal sealed class ProcessTopology : IAsyncDisposable
         try
         {
             topology._emulator = ChildProcess.Start("emulator", "dotnet", [RepoPaths.EmulatorDll], topology.Settings.Emulator());
-            await FreePorts.WaitListeningAsync(topology.Settings.EmulatorPort, StartTimeout, topology._emulator);
+            await topology._emulator.WaitListeningAsync(topology.Settings.EmulatorPort, StartTimeout);
             await Task.WhenAll(Enumerable.Range(0, silos).Select(topology.StartSiloAsync));
             topology.Client = await ClusterClientHost.StartAsync(topology.Settings);
             return topology;
