@@ -10,24 +10,18 @@ namespace BoostedGrains.Hosting.Tests.Faults;
 /// </summary>
 internal sealed class RestartableAzurite : IAsyncDisposable
 {
-    private const string DevAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private readonly string _location = Directory.CreateTempSubdirectory("azurite-restartable-").FullName;
     private ChildProcess? _process;
 
     public int Port { get; } = FreePort.Next();
 
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevAccountKey};TableEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;";
+    public string ConnectionString => AzuriteTable.ConnectionString(Port);
 
     public async Task StartAsync()
     {
-        var script = Path.Combine(RepoPaths.Root, "tests", "Azurite", "node_modules", "azurite", "dist", "src", "table", "main.js");
-        if (!File.Exists(script))
+        if (!File.Exists(AzuriteTable.Script))
             throw new InvalidOperationException("Run 'npm ci' in tests/Azurite first (the shared AzuriteServer fixture does it).");
-        _process = ChildProcess.Start("azurite", "node",
-            [script, "--tableHost", "127.0.0.1", "--tablePort", Port.ToString(), "--location", _location, "--disableTelemetry", "--silent"],
-            new Dictionary<string, string?>(), _location);
-        await _process.WaitListeningAsync(Port, TimeSpan.FromSeconds(30));
+        _process = await AzuriteTable.StartAsync(Port, ["--location", _location], _location);
     }
 
     /// <summary>Stops it gracefully; its data stays on disk. Azurite saves its database on SIGINT only (SIGTERM drops it).</summary>

@@ -7,29 +7,21 @@ namespace BoostedGrains.Hosting.Tests.Infrastructure;
 /// </summary>
 public sealed class AzuriteServer : IAsyncLifetime
 {
-    // Azurite's well-known development account (public, documented by Microsoft); not a secret.
-    private const string DevAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private ChildProcess? _process;
     private string? _workspace;
 
     public int Port { get; private set; }
 
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevAccountKey};TableEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;";
+    public string ConnectionString => AzuriteTable.ConnectionString(Port);
 
     public async Task InitializeAsync()
     {
-        var package = Path.Combine(RepoPaths.Root, "tests", "Azurite");
-        var script = Path.Combine(package, "node_modules", "azurite", "dist", "src", "table", "main.js");
-        if (!File.Exists(script))
-            await InstallAsync(package);
+        if (!File.Exists(AzuriteTable.Script))
+            await InstallAsync(AzuriteTable.Package);
         Port = FreePort.Next();
         // Its working directory: in-memory persistence writes no data, but nothing of it should land in the repository.
         _workspace = Directory.CreateTempSubdirectory("azurite-").FullName;
-        _process = ChildProcess.Start("azurite", "node",
-            [script, "--tableHost", "127.0.0.1", "--tablePort", Port.ToString(), "--inMemoryPersistence", "--disableTelemetry", "--silent"],
-            new Dictionary<string, string?>(), _workspace);
-        await _process.WaitListeningAsync(Port, TimeSpan.FromSeconds(30));
+        _process = await AzuriteTable.StartAsync(Port, ["--inMemoryPersistence"], _workspace);
     }
 
     public async Task DisposeAsync()
