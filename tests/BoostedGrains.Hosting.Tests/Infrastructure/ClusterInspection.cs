@@ -16,16 +16,36 @@ internal static class ClusterInspection
             .Select(s => s.GrainId.Key.ToString()!).ToHashSet(StringComparer.Ordinal);
     }
 
-    /// <summary>Boosted's user ID for each user, from the (now active elsewhere, if need be) grains.</summary>
+    /// <summary>
+    /// Boosted's user ID for each user, from the (now active elsewhere, if need be) grains. Right after a silo was
+    /// killed a grain may still be addressed to it until the cluster declares it dead: such a read times out and is
+    /// asked again, until a deadline.
+    /// </summary>
     public static async Task<Dictionary<string, string>> BoostedIdsAsync(IGrainFactory grains, IEnumerable<string> users)
     {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var user in users)
         {
-            var status = await grains.GetUserTokenGrain(user).GetStatusAsync();
+            var status = await StatusAsync(grains, user, deadline);
             result[user] = status.BoostedUserId ?? throw new InvalidOperationException($"User {user} was never provisioned.");
         }
         return result;
+    }
+
+    private static async Task<Tokens.UserTokenStatus> StatusAsync(IGrainFactory grains, string user, DateTime deadline)
+    {
+        while (true)
+        {
+            try
+            {
+                return await grains.GetUserTokenGrain(user).GetStatusAsync();
+            }
+            catch (TimeoutException) when (DateTime.UtcNow < deadline)
+            {
+                // addressed to the dead silo still: ask again
+            }
+        }
     }
 
     /// <summary>Exchanges Boosted counted for <paramref name="boostedId"/> (the assertion <c>sub</c>).</summary>
