@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using BoostedGrains.Diagnostics;
 using BoostedGrains.Errors;
 using BoostedGrains.Hierarchy;
+using Microsoft.Extensions.Options;
 
 namespace BoostedGrains.Boosted;
 
@@ -14,7 +15,7 @@ namespace BoostedGrains.Boosted;
 /// Boosted's account-management API (spec §4). Every ensure is create-first and adopts the existing entity on 409,
 /// so repeating it never makes a duplicate.
 /// </summary>
-public sealed class BoostedAccountClient(HttpClient http, IManagementTokenSource managementTokens, TokenMetrics metrics)
+public sealed class BoostedAccountClient(HttpClient http, IManagementTokenSource managementTokens, TokenMetrics metrics, IOptions<BoostedOptions> options)
 {
     private const string BasePath = "v2/account-management/";
 
@@ -132,10 +133,10 @@ public sealed class BoostedAccountClient(HttpClient http, IManagementTokenSource
             ? value
             : throw new BoostedRequestException($"Boosted returned a {name} without '{property}'; check Boosted__BaseUrl.", 200, "invalid_response");
 
-    private static async Task<BoostedException> FailureAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken)
+    private async Task<BoostedException> FailureAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken)
     {
         if (BoostedHttp.IsTransient(response.StatusCode))
-            return BoostedHttp.Unavailable(operation, response);
+            return BoostedHttp.Unavailable(operation, response, options.Value.MaxRetryAfter);
         using var json = await BoostedHttp.ReadJsonAsync(response, cancellationToken);
         var status = (int)response.StatusCode;
         var advice = response.StatusCode switch

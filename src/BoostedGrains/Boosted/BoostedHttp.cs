@@ -31,7 +31,7 @@ internal static class BoostedHttp
         catch (RateLimiterRejectedException e)
         {
             throw new BoostedUnavailableException(
-                $"{operation}: too many calls to Boosted are already waiting in this silo; retry later or raise Boosted__MaxQueuedRequests.", null, e.RetryAfter);
+                $"{operation}: too many calls to Boosted are already waiting in this silo (more than Boosted__MaxQueuedRequests, or longer than Boosted__MaxQueueWait); retry later.", null, e.RetryAfter);
         }
         catch (Exception e) when (e is TimeoutRejectedException or OperationCanceledException)
         {
@@ -49,10 +49,19 @@ internal static class BoostedHttp
     public static bool IsTransient(HttpStatusCode status) =>
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
 
-    /// <summary>The error for a transient answer that is left after every retry was spent.</summary>
-    public static BoostedUnavailableException Unavailable(string operation, HttpResponseMessage response) =>
-        new($"{operation}: Boosted answered HTTP {(int)response.StatusCode} after every retry; retry later.",
-            (int)response.StatusCode, BoostedResilience.RetryAfter(response));
+    /// <summary>
+    /// The error for a transient answer that is left after every retry was spent. A <c>Retry-After</c> past
+    /// <paramref name="maxRetryAfter"/> is reported as the cap, which is how long the silo then holds its calls back.
+    /// </summary>
+    public static BoostedUnavailableException Unavailable(string operation, HttpResponseMessage response, TimeSpan maxRetryAfter)
+    {
+        var status = (int)response.StatusCode;
+        var retryAfter = BoostedResilience.RetryAfter(response);
+        if (retryAfter > maxRetryAfter)
+            return new($"{operation}: Boosted asked this silo to wait {retryAfter:g} (HTTP {status}), longer than Boosted__MaxRetryAfter ({maxRetryAfter:g}): " +
+                "it holds its calls to Boosted back for that cap instead; retry after it, and ask Boosted why it throttles this client.", status, maxRetryAfter);
+        return new($"{operation}: Boosted answered HTTP {status} after every retry; retry later.", status, retryAfter);
+    }
 
     /// <summary>The response body as JSON, or null when it is empty or not JSON.</summary>
     public static async Task<JsonDocument?> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)

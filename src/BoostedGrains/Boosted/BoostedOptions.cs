@@ -66,9 +66,36 @@ public sealed class BoostedOptions
     [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00", ErrorMessage = "Boosted__BreakerSamplingDuration must be between 0.5 s and 1 hour.")]
     public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary><c>Boosted__BreakDuration</c>: how long an open circuit fails calls at once before probing Boosted again (default 15 s).</summary>
+    /// <summary>
+    /// <c>Boosted__BreakDuration</c>: how long an open circuit fails calls at once before one call probes Boosted again
+    /// (default 2 s: with the token and account circuits each probing, an outage costs Boosted at most one request a
+    /// second per silo, and a recovered Boosted serves new users within about that time).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00", ErrorMessage = "Boosted__BreakDuration must be between 0.5 s and 1 hour.")]
-    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary><c>Boosted__MaxRetryAfter</c>: the longest <c>Retry-After</c> this silo honours; a longer one fails the call at once (default 5 min).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Boosted__MaxRetryAfter must be between 1 s and 1 day.")]
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary><c>Boosted__RetryAfterSpread</c>: calls held back by a <c>Retry-After</c> leave spread evenly over this time after it, not all at once (default 1 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "Boosted__RetryAfterSpread must be between 0 and 1 minute.")]
+    public TimeSpan RetryAfterSpread { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary><c>Boosted__MaxQueueWait</c>: the longest a call waits for a free slot before it fails fast (default 20 s, under the 30 s Orleans response timeout).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00", ErrorMessage = "Boosted__MaxQueueWait must be between 10 ms and 10 minutes.")]
+    public TimeSpan MaxQueueWait { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// <c>Boosted__MaxExchangesPerSecond</c>: an optional hard ceiling on the token requests one silo sends a second. Below
+    /// it, the rate adapts to what Boosted accepts (unset: no ceiling).
+    /// </summary>
+    [Range(0.1, 1_000_000, ErrorMessage = "Boosted__MaxExchangesPerSecond must be between 0.1 and 1000000 (leave it unset for no ceiling).")]
+    public double? MaxExchangesPerSecond { get; set; }
+
+    /// <summary><c>Boosted__MaxProvisioningPerSecond</c>: the same ceiling for account-management calls, on their own budget (unset: no ceiling).</summary>
+    [Range(0.1, 1_000_000, ErrorMessage = "Boosted__MaxProvisioningPerSecond must be between 0.1 and 1000000 (leave it unset for no ceiling).")]
+    public double? MaxProvisioningPerSecond { get; set; }
 
     /// <summary><c>Boosted__MaxConcurrentExchanges</c>: token exchanges one silo runs at once; more wait in a queue (default 32).</summary>
     [Range(1, 10_000, ErrorMessage = "Boosted__MaxConcurrentExchanges must be between 1 and 10000.")]

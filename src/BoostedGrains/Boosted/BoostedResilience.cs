@@ -1,6 +1,10 @@
 using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
 using Polly;
+using Polly.RateLimiting;
 
 namespace BoostedGrains.Boosted;
 
@@ -14,20 +18,34 @@ internal static class BoostedResilience
     public const string AccountPipeline = "boosted-account";
 
     /// <summary>
-    /// Makes a new body for each retry of a request that carries it: a token exchange signs a new assertion, so a retry
-    /// after a lost answer is not a replayed <c>jti</c>.
+    /// Makes the body of each attempt, inside the pipeline (see <see cref="AttemptContentHandler"/>): a token exchange
+    /// signs its assertion only once the attempt holds its slot and its turn, so a long queue never sends a stale
+    /// assertion, and a retry after a lost answer is not a replayed <c>jti</c>.
     /// </summary>
-    public static readonly HttpRequestOptionsKey<Func<CancellationToken, Task<HttpContent>>> ContentForRetry = new("BoostedGrains.ContentForRetry");
+    public static readonly HttpRequestOptionsKey<Func<CancellationToken, ValueTask<HttpContent>>> AttemptContent = new("BoostedGrains.AttemptContent");
 
     /// <summary>
-    /// Concurrency limit, total timeout, retries (jittered exponential backoff, <c>Retry-After</c> on 429), the
-    /// silo-wide <c>Retry-After</c> gate, circuit breaker and attempt timeout, outermost first.
+    /// Concurrency limit (with a bounded queue wait), total timeout, retries (jittered exponential backoff,
+    /// <c>Retry-After</c> on 429), the silo-wide <c>Retry-After</c> gate, the adaptive rate, circuit breaker and attempt
+    /// timeout, outermost first.
     /// </summary>
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, BoostedOptions options, int maxConcurrency)
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, ResilienceHandlerContext context, int maxConcurrency, AdaptiveRate rate)
     {
+        var options = context.ServiceProvider.GetRequiredService<IOptions<BoostedOptions>>().Value;
+        var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
         // Outermost, so a call keeps its slot through its retries: the bound is on the work this silo puts on Boosted,
-        // and a full queue fails fast instead of piling callers up during an outage.
-        builder.AddConcurrencyLimiter(maxConcurrency, options.MaxQueuedRequests);
+        // and a full queue, or a wait past Boosted__MaxQueueWait, fails fast instead of piling callers up.
+        var slots = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = maxConcurrency,
+            QueueLimit = options.MaxQueuedRequests,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
+        context.OnPipelineDisposed(slots.Dispose);
+        builder.AddRateLimiter(new RateLimiterStrategyOptions
+        {
+            RateLimiter = args => AcquireSlotAsync(slots, options.MaxQueueWait, args.Context.CancellationToken),
+        });
         builder.AddTimeout(options.TotalRequestTimeout);
         if (options.MaxRetries > 0)
         {
@@ -41,25 +59,21 @@ internal static class BoostedResilience
                 ShouldRetryAfterHeader = false,
                 DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, options.TotalRequestTimeout)),
-                OnRetry = async args =>
-                {
-                    if (args.Context.GetRequestMessage() is { } request && request.Options.TryGetValue(ContentForRetry, out var content))
-                    {
-                        var previous = request.Content;
-                        request.Content = await content(args.Context.CancellationToken);
-                        previous?.Dispose();
-                    }
-                },
             });
         }
         // Inside the retries, so every attempt is held back until a Retry-After named by any call has passed.
-        builder.AddStrategy(_ => new RetryAfterGate(TimeProvider.System, options.TotalRequestTimeout), new RetryAfterGateOptions());
+        builder.AddStrategy(_ => new RetryAfterGate(time, options), new RetryAfterGateOptions());
+        // Inside the gate, so a held-back silo reserves no permits; outside the breaker, which then sees paced attempts.
+        builder.AddStrategy(_ => new AdaptiveRateStrategy(rate, time), new AdaptiveRateStrategyOptions());
         builder.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
         {
             FailureRatio = options.BreakerFailureRatio,
             MinimumThroughput = options.BreakerMinimumThroughput,
             SamplingDuration = options.BreakerSamplingDuration,
             BreakDuration = options.BreakDuration,
+            // A 429 is Boosted working and asking us to slow down (the gate and the rate answer it), not a failure.
+            ShouldHandle = args => ValueTask.FromResult(
+                HttpClientResiliencePredicates.IsTransient(args.Outcome) && args.Outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests),
         });
         builder.AddTimeout(options.RequestTimeout);
     }
@@ -72,6 +86,20 @@ internal static class BoostedResilience
         return delay is { } d ? (d < TimeSpan.Zero ? TimeSpan.Zero : d) : null;
     }
 
+    private static async ValueTask<RateLimitLease> AcquireSlotAsync(RateLimiter slots, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        using var waited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        waited.CancelAfter(maxWait);
+        try
+        {
+            return await slots.AcquireAsync(1, waited.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return QueueWaitExceeded.Lease;
+        }
+    }
+
     private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, TimeSpan totalTimeout)
     {
         if (!HttpClientResiliencePredicates.IsTransient(outcome))
@@ -80,5 +108,21 @@ internal static class BoostedResilience
         return outcome.Result is not { StatusCode: HttpStatusCode.TooManyRequests } response
             || RetryAfter(response) is not { } wait
             || wait < totalTimeout;
+    }
+
+    // A refused lease: Polly turns it into RateLimiterRejectedException, which BoostedHttp makes a typed error.
+    private sealed class QueueWaitExceeded : RateLimitLease
+    {
+        public static readonly QueueWaitExceeded Lease = new();
+
+        public override bool IsAcquired => false;
+
+        public override IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
+        }
     }
 }

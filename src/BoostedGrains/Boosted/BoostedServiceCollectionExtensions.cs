@@ -25,27 +25,27 @@ public static class BoostedServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<TokenMetrics>();
         services.TryAddSingleton<BoostedReachability>();
+        services.TryAddSingleton<BoostedRates>();
         services.TryAddSingleton<IManagementTokenSource, GrainManagementTokenSource>();
 
         var tokens = services.AddHttpClient<BoostedTokenClient>(ConfigureClient).UseLongLivedConnections();
-        tokens.AddResilienceHandler(BoostedResilience.TokenPipeline, (builder, context) =>
-        {
-            var options = context.ServiceProvider.GetRequiredService<IOptions<BoostedOptions>>().Value;
-            BoostedResilience.Configure(builder, options, options.MaxConcurrentExchanges);
-        });
+        tokens.AddResilienceHandler(BoostedResilience.TokenPipeline, (builder, context) => BoostedResilience.Configure(
+            builder, context, Options(context).MaxConcurrentExchanges, context.ServiceProvider.GetRequiredService<BoostedRates>().Token));
+        // Added after the resilience handler, so inside it: each attempt signs its own assertion once it may leave.
+        tokens.AddHttpMessageHandler(() => new AttemptContentHandler());
         tokens.AddHttpMessageHandler(s => Observer(s, "token"));
         // Added after the resilience handler, so inside it: once per attempt, with the body read inside the attempt.
         tokens.AddHttpMessageHandler(() => new BufferingHandler());
         var accounts = services.AddHttpClient<BoostedAccountClient>(ConfigureClient).UseLongLivedConnections();
-        accounts.AddResilienceHandler(BoostedResilience.AccountPipeline, (builder, context) =>
-        {
-            var options = context.ServiceProvider.GetRequiredService<IOptions<BoostedOptions>>().Value;
-            BoostedResilience.Configure(builder, options, options.MaxConcurrentProvisioning);
-        });
+        accounts.AddResilienceHandler(BoostedResilience.AccountPipeline, (builder, context) => BoostedResilience.Configure(
+            builder, context, Options(context).MaxConcurrentProvisioning, context.ServiceProvider.GetRequiredService<BoostedRates>().Account));
         accounts.AddHttpMessageHandler(s => Observer(s, "account"));
         accounts.AddHttpMessageHandler(() => new BufferingHandler());
         return services;
     }
+
+    private static BoostedOptions Options(Microsoft.Extensions.Http.Resilience.ResilienceHandlerContext context) =>
+        context.ServiceProvider.GetRequiredService<IOptions<BoostedOptions>>().Value;
 
     // Grains keep their typed clients for as long as they are active, far past the factory's handler rotation: pooled
     // connections are recycled instead, so a change of Boosted's DNS records is still picked up within minutes.

@@ -22,22 +22,21 @@ public sealed partial class BoostedTokenClient(HttpClient http, IOptions<Boosted
     /// <see cref="BoostedAuthException"/> when Boosted refuses, <see cref="BoostedUnavailableException"/> when it cannot answer.
     /// A retry resends the same assertion: prefer the overload that signs a fresh one per attempt.
     /// </summary>
-    public Task<AccessToken> ExchangeAsync(string assertion, string scope, CancellationToken cancellationToken = default) =>
-        ExchangeAsync(assertion, null, scope, cancellationToken);
+    public Task<AccessToken> ExchangeAsync(string assertion, string scope, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(assertion);
+        return ExchangeAsync(_ => ValueTask.FromResult(assertion), scope, cancellationToken);
+    }
 
     /// <summary>
-    /// Exchanges an assertion from <paramref name="sign"/> for a token with <paramref name="scope"/>, signing a new one
-    /// (new <c>jti</c>) for every retry: an attempt whose answer was lost may have been accepted, and Boosted refuses a
+    /// Exchanges an assertion from <paramref name="sign"/> for a token with <paramref name="scope"/>. Each attempt signs
+    /// its own (new <c>jti</c>, fresh <c>iat</c>) once it holds its slot and its turn: a queue longer than an assertion's
+    /// lifetime never sends a stale one, an attempt whose answer was lost may have been accepted, and Boosted refuses a
     /// replayed <c>jti</c>.
     /// </summary>
     public async Task<AccessToken> ExchangeAsync(Func<CancellationToken, ValueTask<string>> sign, string scope, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sign);
-        return await ExchangeAsync(await sign(cancellationToken), sign, scope, cancellationToken);
-    }
-
-    private async Task<AccessToken> ExchangeAsync(string assertion, Func<CancellationToken, ValueTask<string>>? sign, string scope, CancellationToken cancellationToken)
-    {
         // Only a scope of the safe alphabet is used as a tag; the assertion and the token never are.
         var scopeTag = SafeCode().IsMatch(scope) ? scope : "other";
         using var activity = BoostedActivitySource.Instance.StartActivity("boostedgrains.exchange", ActivityKind.Client);
@@ -46,7 +45,7 @@ public sealed partial class BoostedTokenClient(HttpClient http, IOptions<Boosted
         var outcome = "error";
         try
         {
-            var token = await ExchangeCoreAsync(assertion, sign, scope, cancellationToken);
+            var token = await ExchangeCoreAsync(sign, scope, cancellationToken);
             outcome = "success";
             return token;
         }
@@ -69,15 +68,11 @@ public sealed partial class BoostedTokenClient(HttpClient http, IOptions<Boosted
         }
     }
 
-    private async Task<AccessToken> ExchangeCoreAsync(string assertion, Func<CancellationToken, ValueTask<string>>? sign, string scope, CancellationToken cancellationToken)
+    private async Task<AccessToken> ExchangeCoreAsync(Func<CancellationToken, ValueTask<string>> sign, string scope, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        using var request = new HttpRequestMessage(HttpMethod.Post, settings.ResolvedTokenEndpoint)
-        {
-            Content = Form(settings, assertion, scope),
-        };
-        if (sign is not null)
-            request.Options.Set(BoostedResilience.ContentForRetry, async ct => (HttpContent)Form(settings, await sign(ct), scope));
+        using var request = new HttpRequestMessage(HttpMethod.Post, settings.ResolvedTokenEndpoint);
+        request.Options.Set(BoostedResilience.AttemptContent, async ct => (HttpContent)Form(settings, await sign(ct), scope));
         // Taken before sending, so the computed expiry is never later than Boosted's.
         var sentAt = time.GetUtcNow();
         using var response = await BoostedHttp.SendAsync(http, request, Operation, cancellationToken);
@@ -86,7 +81,7 @@ public sealed partial class BoostedTokenClient(HttpClient http, IOptions<Boosted
         if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized)
             throw await RefusalAsync(response, scope, cancellationToken);
         if (BoostedHttp.IsTransient(response.StatusCode))
-            throw BoostedHttp.Unavailable(Operation, response);
+            throw BoostedHttp.Unavailable(Operation, response, settings.MaxRetryAfter);
         throw new BoostedRequestException(
             $"{Operation}: Boosted answered HTTP {(int)response.StatusCode}, which its token endpoint does not document; check Boosted__TokenEndpoint.",
             (int)response.StatusCode);

@@ -6,29 +6,40 @@ namespace BoostedGrains.Boosted;
 
 /// <summary>
 /// Honours Boosted's <c>Retry-After</c> for the whole silo, not only for the call that received it: once a 429 names a
-/// time, no attempt of this pipeline is sent before it. An attempt that comes earlier waits for that time, unless the
-/// wait outlasts a whole call (<see cref="BoostedOptions.TotalRequestTimeout"/>): then it is answered here at once with
-/// a 429 carrying the remaining wait, which fails the call with that delay instead of a timeout. Sits inside the retries
-/// and outside the circuit breaker: waiting here is not a failure of Boosted and must not open the breaker.
+/// time, no attempt of this pipeline is sent before it. An attempt that comes earlier waits for that time, then for its
+/// share of <see cref="BoostedOptions.RetryAfterSpread"/>, so that the waiting calls do not all leave at once. A wait
+/// that outlasts a whole call (<see cref="BoostedOptions.TotalRequestTimeout"/>) is answered here at once with a 429
+/// carrying the remaining wait, which fails the call with that delay instead of a timeout. A <c>Retry-After</c> longer
+/// than <see cref="BoostedOptions.MaxRetryAfter"/> holds the silo back for that cap only, so that a huge value cannot
+/// stop its calls until a restart. Sits inside the retries and outside the circuit breaker: waiting here is not a
+/// failure of Boosted and must not open the breaker.
 /// </summary>
-internal sealed class RetryAfterGate(TimeProvider time, TimeSpan totalRequestTimeout) : ResilienceStrategy<HttpResponseMessage>
+internal sealed class RetryAfterGate(TimeProvider time, BoostedOptions options) : ResilienceStrategy<HttpResponseMessage>
 {
+    // The golden ratio's fractional part: successive multiples fill [0, 1) evenly whatever their number, so any count
+    // of waiting calls leaves spread over the whole window without a shared plan.
+    private const double Golden = 0.6180339887498949;
+
     private long _notBeforeUtcTicks;
+    private long _released;
 
     protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
     {
+        var spread = TimeSpan.Zero;
         while (Remaining() is { } wait)
         {
-            if (wait >= totalRequestTimeout)
+            if (wait >= options.TotalRequestTimeout)
             {
                 var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
                 response.Headers.RetryAfter = new RetryConditionHeaderValue(wait);
                 return Outcome.FromResult(response);
             }
+            if (spread == TimeSpan.Zero)
+                spread = options.RetryAfterSpread * (Interlocked.Increment(ref _released) * Golden % 1);
             try
             {
-                await Task.Delay(wait, time, context.CancellationToken);
+                await Task.Delay(wait + spread, time, context.CancellationToken);
             }
             catch (OperationCanceledException e)
             {
@@ -38,7 +49,7 @@ internal sealed class RetryAfterGate(TimeProvider time, TimeSpan totalRequestTim
 
         var outcome = await callback(context, state);
         if (outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } limited && BoostedResilience.RetryAfter(limited) is { } delay)
-            Extend(time.GetUtcNow() + delay);
+            Extend(time.GetUtcNow() + (delay < options.MaxRetryAfter ? delay : options.MaxRetryAfter));
         return outcome;
     }
 

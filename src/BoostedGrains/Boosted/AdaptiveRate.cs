@@ -1,0 +1,114 @@
+namespace BoostedGrains.Boosted;
+
+/// <summary>
+/// Paces the requests one silo sends to one Boosted API, at a rate found by AIMD because Boosted does not publish its
+/// limits. It starts at <see cref="InitialRate"/> and grows by one request a second per good answer (doubling each
+/// second while every permit is used) until Boosted first answers 429; from then on it grows additively, by a fiftieth
+/// of the rate it was cut to per second of good answers, and each 429 cuts it to nine tenths of what Boosted accepted
+/// over the last second. It never grows past twice what is used (an idle silo does not build up a rate it never
+/// tried), nor past the optional ceiling.
+/// </summary>
+/// <remarks>
+/// System.Threading.RateLimiting's token bucket takes its rate once, at construction, and cannot be retuned while
+/// callers wait on it; this pacer is a reservation clock: each permit is the next free instant, one interval apart.
+/// </remarks>
+internal sealed class AdaptiveRate
+{
+    /// <summary>The rate before any answer was seen, in requests per second.</summary>
+    public const double InitialRate = 10;
+
+    /// <summary>The rate is never cut below this, so that Boosted is still asked and the rate can grow again.</summary>
+    public const double MinimumRate = 1;
+
+    private const double Decrease = 0.9;
+    private const double StepShare = 0.02;
+
+    private readonly TimeProvider _time;
+    private readonly double _ceiling;
+    private readonly long _origin;
+    private readonly Lock _lock = new();
+    private double _rate;
+    private double _step;
+    private bool _slowStart = true;
+    private double _nextFree;
+    private double _lastCut = double.NegativeInfinity;
+    private long _second;
+    private int _acceptedThisSecond;
+    private int _acceptedLastSecond;
+
+    public AdaptiveRate(TimeProvider time, double? ceiling)
+    {
+        _time = time;
+        _ceiling = ceiling ?? double.PositiveInfinity;
+        _origin = time.GetTimestamp();
+        _rate = Math.Min(InitialRate, _ceiling);
+    }
+
+    /// <summary>The current rate, in requests per second (for the metric).</summary>
+    public double Rate
+    {
+        get
+        {
+            lock (_lock)
+                return _rate;
+        }
+    }
+
+    /// <summary>Reserves the next send instant: returns how long to wait for it and the instant itself (for <see cref="Limited"/>).</summary>
+    public (TimeSpan Wait, double At) Reserve()
+    {
+        lock (_lock)
+        {
+            var now = Now();
+            var at = Math.Max(now, _nextFree);
+            _nextFree = at + 1 / _rate;
+            return (TimeSpan.FromSeconds(at - now), at);
+        }
+    }
+
+    /// <summary>Boosted accepted a request (any answer but 429, 408 and 5xx).</summary>
+    public void Accepted()
+    {
+        lock (_lock)
+        {
+            Roll();
+            _acceptedThisSecond++;
+            if (_rate >= 2 * Math.Max(_acceptedLastSecond, _acceptedThisSecond) + InitialRate)
+                return;
+            _rate = Math.Min(_ceiling, _rate + (_slowStart ? 1 : _step / _rate));
+        }
+    }
+
+    /// <summary>
+    /// Boosted answered 429 to the request sent at <paramref name="sentAt"/>. Only the first 429 to a request sent after
+    /// the last cut cuts again: the others were sent at the old rate.
+    /// </summary>
+    public void Limited(double sentAt)
+    {
+        lock (_lock)
+        {
+            Roll();
+            if (sentAt < _lastCut)
+                return;
+            var accepted = Math.Max(_acceptedLastSecond, _acceptedThisSecond);
+            _rate = Math.Max(MinimumRate, Decrease * Math.Clamp(accepted, _rate / 2, _rate));
+            _step = Math.Max(0.1, StepShare * _rate);
+            _slowStart = false;
+            _lastCut = Now();
+        }
+    }
+
+    private double Now() => _time.GetElapsedTime(_origin).TotalSeconds;
+
+    // Two one-second buckets: enough to tell what Boosted accepted lately without keeping every answer.
+    private void Roll()
+    {
+        var second = (long)Now();
+        if (second != _second)
+        {
+            _acceptedLastSecond = second == _second + 1 ? _acceptedThisSecond : 0;
+            _acceptedThisSecond = 0;
+            _second = second;
+        }
+    }
+}
