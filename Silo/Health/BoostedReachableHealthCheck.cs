@@ -6,9 +6,10 @@ using Microsoft.Extensions.Options;
 namespace BoostedGrains.Silo.Health;
 
 /// <summary>
-/// Ready while Boosted answered recently. When the last call failed and no call succeeded within the window, it probes
-/// the token endpoint with an empty request (no credentials: a working Boosted answers 400), so that a silo taken out
-/// of rotation still notices when Boosted is back.
+/// Healthy while Boosted answered recently, Degraded otherwise: never a reason to take the silo out of rotation, which
+/// still serves every token it holds (a Boosted outage reaches every silo alike). When the last call failed and no call
+/// succeeded within the window, it probes the token endpoint with an empty request (no credentials: a working Boosted
+/// answers 400), at most once per window, so that an idle silo still notices when Boosted is back.
 /// </summary>
 public sealed class BoostedReachableHealthCheck(
     BoostedReachability reachability, IHttpClientFactory clients, IOptions<BoostedOptions> boosted,
@@ -32,7 +33,7 @@ public sealed class BoostedReachableHealthCheck(
             if (reachability.LastSuccess >= reachability.LastFailure)
                 return HealthCheckResult.Healthy("Boosted answers again.");
         }
-        return HealthCheckResult.Unhealthy($"Boosted has not answered successfully since {reachability.LastSuccess?.ToString("O") ?? "this silo started"} (last failure {failure:O}).");
+        return HealthCheckResult.Degraded($"Boosted has not answered successfully since {reachability.LastSuccess?.ToString("O") ?? "this silo started"} (last failure {failure:O}); tokens already held are still served.");
     }
 
     private async Task<bool> ProbeAsync(CancellationToken cancellationToken)

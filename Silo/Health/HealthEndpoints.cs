@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace BoostedGrains.Silo.Health;
 
@@ -7,15 +8,22 @@ public static class HealthEndpoints
 {
     private const string Ready = "ready";
 
-    /// <summary>Registers the readiness checks: joined the cluster with the key ring loaded, and Boosted reachable recently.</summary>
+    /// <summary>
+    /// Registers the readiness checks: joined the cluster with the key ring loaded and fresh, storage reachable; and
+    /// Boosted's reachability, which reports Degraded (still HTTP 200) rather than unready.
+    /// </summary>
     public static IServiceCollection AddBoostedHealth(this IServiceCollection services, IConfiguration configuration)
     {
+        var storage = configuration["Storage:AzureTableConnectionString"];
+        services.AddSingleton(s => new StorageReachableHealthCheck(
+            string.IsNullOrWhiteSpace(storage) ? null : new Azure.Data.Tables.TableServiceClient(storage), s.GetRequiredService<TimeProvider>()));
         services.AddOptions<HealthSettings>().Bind(configuration.GetSection(HealthSettings.SectionName));
         services.AddHttpClient(BoostedReachableHealthCheck.ProbeClient, http => http.Timeout = TimeSpan.FromSeconds(5));
         services.AddSingleton<BoostedReachableHealthCheck>();
         services.AddHealthChecks()
             .AddCheck<SiloReadyHealthCheck>("silo", tags: [Ready])
-            .AddCheck<BoostedReachableHealthCheck>("boosted", tags: [Ready]);
+            .AddCheck<StorageReachableHealthCheck>("storage", tags: [Ready])
+            .AddCheck<BoostedReachableHealthCheck>("boosted", HealthStatus.Degraded, tags: [Ready]);
         return services;
     }
 

@@ -29,7 +29,8 @@ public sealed class BoostedResponseObserver(TokenMetrics metrics, BoostedReachab
         }
 
         var status = response.StatusCode;
-        var failing = status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)status >= 500;
+        // A 429 is Boosted answering and asking us to slow down: reachable.
+        var failing = status is HttpStatusCode.RequestTimeout || (int)status >= 500;
         reachability.Record(!failing);
         if ((int)status >= 400)
             metrics.BoostedError(api, ((int)status).ToString(CultureInfo.InvariantCulture));

@@ -26,7 +26,7 @@ public sealed class AssertionSigner(SigningKeyCache cache, IOptions<BoostedOptio
     {
         try
         {
-            await cache.RefreshAsync(cancellationToken);
+            await cache.LoadOnceAsync(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using BoostedGrains.Errors;
 using Microsoft.Extensions.Logging;
 
@@ -11,13 +12,18 @@ namespace BoostedGrains.Keys;
 public sealed class SigningKeyCache(IGrainFactory grains, IPrivateKeyProtector protector, ILogger<SigningKeyCache> logger)
 {
     private readonly SemaphoreSlim _refreshing = new(1, 1);
+    private readonly Lock _firstLoadLock = new();
     private volatile Entry? _entry;
+    private Task? _firstLoad;
 
     /// <summary>True once a snapshot of the ring was loaded (for health checks).</summary>
     public bool IsLoaded => _entry is not null;
 
     /// <summary>True when the ring names a signing key that this silo's KEK cannot decrypt (the silo must not report ready).</summary>
     public bool CannotDecryptSigner => _entry is { Signer: null, Snapshot.Signer: not null };
+
+    /// <summary>How long ago the ring was last read successfully, or null before the first load (for readiness).</summary>
+    public TimeSpan? SinceLoaded => _entry is { } entry ? Stopwatch.GetElapsedTime(entry.LoadedAt) : null;
 
     /// <summary>The JWKS to serve, or null before the first load.</summary>
     public JwksDocument? Jwks => _entry?.Jwks;
@@ -51,6 +57,29 @@ public sealed class SigningKeyCache(IGrainFactory grains, IPrivateKeyProtector p
             at);
     }
 
+    /// <summary>
+    /// Loads the ring if it is not loaded yet. Every caller before the first load completes shares one read of the
+    /// grain, instead of queueing for a read each (a cold silo's first exchanges all arrive at once).
+    /// </summary>
+    public Task LoadOnceAsync(CancellationToken cancellationToken = default)
+    {
+        if (IsLoaded)
+        {
+            return Task.CompletedTask;
+        }
+        Task load;
+        lock (_firstLoadLock)
+        {
+            // A load that failed is retried by the next caller; the shared one is never canceled by one caller.
+            if (_firstLoad is null || _firstLoad.IsCompleted)
+            {
+                _firstLoad = RefreshAsync(CancellationToken.None);
+            }
+            load = _firstLoad;
+        }
+        return load.WaitAsync(cancellationToken);
+    }
+
     /// <summary>Re-reads the ring now (after a rotation or revocation on this silo, and in tests).</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
@@ -81,15 +110,15 @@ public sealed class SigningKeyCache(IGrainFactory grains, IPrivateKeyProtector p
         catch
         {
             // Publish the new JWKS (it may carry a revocation) but sign with nothing rather than an outdated key.
-            _entry = new Entry(null, jwks, snapshot);
+            _entry = new Entry(null, jwks, snapshot, Stopwatch.GetTimestamp());
             throw;
         }
-        _entry = new Entry(signer, jwks, snapshot);
+        _entry = new Entry(signer, jwks, snapshot, Stopwatch.GetTimestamp());
         if (signer?.Kid != previous?.Signer?.Kid)
         {
             logger.LogInformation("Signing key is now {Kid}; JWKS publishes {Kids}", signer?.Kid ?? "(none)", string.Join(", ", jwks.KeyIds));
         }
     }
 
-    private sealed record Entry(SigningKey? Signer, JwksDocument Jwks, KeyRingSnapshot Snapshot);
+    private sealed record Entry(SigningKey? Signer, JwksDocument Jwks, KeyRingSnapshot Snapshot, long LoadedAt);
 }
