@@ -7,7 +7,7 @@ public sealed class HealthSettings
 
     /// <summary>
     /// <c>Health__BoostedWindow</c>: after a failed call, Boosted still counts as reachable if a call succeeded within this
-    /// time; past it, readiness probes the token endpoint, at most once per window (default 30 s).
+    /// time; past it, the health report says Degraded and probes the token endpoint, at most once per window (default 10 s).
     /// </summary>
-    public TimeSpan BoostedWindow { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan BoostedWindow { get; set; } = TimeSpan.FromSeconds(10);
 }

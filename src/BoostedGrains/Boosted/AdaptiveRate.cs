@@ -22,6 +22,7 @@ internal sealed class AdaptiveRate
 
     private const double Decrease = 0.9;
     private const double StepShare = 0.02;
+    private const double MinimumStep = 1;
 
     private readonly TimeProvider _time;
     private readonly double _ceiling;
@@ -92,7 +93,7 @@ internal sealed class AdaptiveRate
                 return;
             var accepted = Math.Max(_acceptedLastSecond, _acceptedThisSecond);
             _rate = Math.Max(MinimumRate, Decrease * Math.Clamp(accepted, _rate / 2, _rate));
-            _step = Math.Max(0.1, StepShare * _rate);
+            _step = Math.Max(MinimumStep, StepShare * _rate);
             _slowStart = false;
             _lastCut = Now();
         }

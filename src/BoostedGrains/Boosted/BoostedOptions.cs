@@ -58,9 +58,9 @@ public sealed class BoostedOptions
     [Range(0.01, 1.0, ErrorMessage = "Boosted__BreakerFailureRatio must be between 0.01 and 1.")]
     public double BreakerFailureRatio { get; set; } = 0.5;
 
-    /// <summary><c>Boosted__BreakerMinimumThroughput</c>: attempts within the sampling window before the circuit may open (default 10).</summary>
+    /// <summary><c>Boosted__BreakerMinimumThroughput</c>: attempts within the sampling window before the circuit may open (default 5: an outage opens it within a handful of requests).</summary>
     [Range(2, 10_000, ErrorMessage = "Boosted__BreakerMinimumThroughput must be between 2 and 10000.")]
-    public int BreakerMinimumThroughput { get; set; } = 10;
+    public int BreakerMinimumThroughput { get; set; } = 5;
 
     /// <summary><c>Boosted__BreakerSamplingDuration</c>: the window over which the failure ratio is measured (default 30 s).</summary>
     [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00", ErrorMessage = "Boosted__BreakerSamplingDuration must be between 0.5 s and 1 hour.")]
@@ -68,11 +68,11 @@ public sealed class BoostedOptions
 
     /// <summary>
     /// <c>Boosted__BreakDuration</c>: how long an open circuit fails calls at once before one call probes Boosted again
-    /// (default 2 s: with the token and account circuits each probing, an outage costs Boosted at most one request a
+    /// (default 3 s: with the token and account circuits each probing, an outage costs Boosted under one request a
     /// second per silo, and a recovered Boosted serves new users within about that time).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00", ErrorMessage = "Boosted__BreakDuration must be between 0.5 s and 1 hour.")]
-    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary><c>Boosted__MaxRetryAfter</c>: the longest <c>Retry-After</c> this silo honours; a longer one fails the call at once (default 5 min).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Boosted__MaxRetryAfter must be between 1 s and 1 day.")]

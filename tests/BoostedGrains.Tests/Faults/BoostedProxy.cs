@@ -76,6 +76,14 @@ public sealed class BoostedProxy : IAsyncDisposable
     /// <summary>Every token request answered so far (or cut), in the order they were answered.</summary>
     public IReadOnlyList<ProxiedTokenRequest> TokenRequests => _tokenRequests.ToArray();
 
+    /// <summary>Awaited after Boosted answered a token request and before the answer is passed on: a slow network back.</summary>
+    public Func<Task>? HoldTokenAnswer { get; set; }
+
+    /// <summary>Token requests received and not yet answered by Boosted (on their way to it, or being checked).</summary>
+    public int TokenRequestsInTransit => Volatile.Read(ref _inTransit);
+
+    private int _inTransit;
+
     /// <summary>The proxy's monotonic clock, the one <see cref="ProxiedTokenRequest"/> times are read from.</summary>
     public TimeSpan Now => _clock.Elapsed;
 
@@ -116,8 +124,23 @@ public sealed class BoostedProxy : IAsyncDisposable
                 request.Content.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
         }
 
-        using var response = await _upstream.SendAsync(request, context.RequestAborted);
-        var answer = await response.Content.ReadAsByteArrayAsync();
+        if (isToken)
+            Interlocked.Increment(ref _inTransit);
+        HttpResponseMessage response;
+        byte[] answer;
+        try
+        {
+            response = await _upstream.SendAsync(request, context.RequestAborted);
+            answer = await response.Content.ReadAsByteArrayAsync();
+        }
+        finally
+        {
+            if (isToken)
+                Interlocked.Decrement(ref _inTransit);
+        }
+        using var _ = response;
+        if (isToken && HoldTokenAnswer is { } hold)
+            await hold();
         var retryAfter = response.Headers.RetryAfter?.Delta is { } delta ? (int?)delta.TotalSeconds : null;
 
         if (fault == WireFault.TruncateAnswer)

@@ -45,6 +45,9 @@ public class BoostedCluster : IAsyncLifetime
     /// <summary>How much the silos log into <see cref="LogCapture.Suite"/>.</summary>
     protected virtual LogLevel LogLevel => LogLevel.Debug;
 
+    /// <summary>The wall clock of the emulator and the silos (one clock, as Boosted and the partner share real time).</summary>
+    protected virtual TimeProvider Time => TimeProvider.System;
+
     /// <summary>Cluster settings on top of the defaults (Boosted endpoint and credentials are filled in).</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
@@ -56,7 +59,7 @@ public class BoostedCluster : IAsyncLifetime
 
         var emulatorOptions = EmulatorOptions;
         emulatorOptions.Partners = [new EmulatorPartner { ClientId = ClientId, ClientSecret = ClientSecret, JwksUri = JwksUrl }];
-        Emulator = await BoostedEmulatorServer.StartAsync(emulatorOptions, loggerProvider: LogCapture.Suite);
+        Emulator = await BoostedEmulatorServer.StartAsync(emulatorOptions, time: Time, loggerProvider: LogCapture.Suite);
 
         var settings = new Dictionary<string, string?>
         {
@@ -73,6 +76,7 @@ public class BoostedCluster : IAsyncLifetime
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Configuration.AddInMemoryCollection(settings);
+            host.Services.AddSingleton(Time);
             host.Services.AddBoostedGrains(host.Configuration);
             host.Logging.SetMinimumLevel(LogLevel).AddProvider(LogCapture.Suite);
         });

@@ -1,0 +1,49 @@
+using BoostedGrains.Emulator;
+using BoostedGrains.Tokens;
+using Xunit.Abstractions;
+
+namespace BoostedGrains.Tests.Faults;
+
+/// <summary>
+/// Fault 3, a storm: new users all at once against a Boosted that limits token requests to 25 a second (429 with
+/// <c>Retry-After</c>), a limit the silos are not told. Product defaults throughout: the silos find the rate themselves.
+/// </summary>
+[Collection(FaultsCollection.Name)]
+public sealed class RateLimitStormTests(RateLimitStormTests.Fixture boosted, ITestOutputHelper output) : IClassFixture<RateLimitStormTests.Fixture>
+{
+    private const double Limit = 25;
+    private const int Users = 200;
+
+    public sealed class Fixture : ProxiedCluster
+    {
+        protected override IDictionary<string, string?> FaultSettings => new Dictionary<string, string?>();
+    }
+
+    [Fact]
+    public async Task A_cold_storm_against_an_unknown_limit_serves_every_caller_with_at_most_one_429_per_five_successes()
+    {
+        boosted.Emulator.SetFaults(new EmulatorFaults { RateLimitPerSecond = Limit });
+        var start = boosted.Proxy.Now;
+        var served = await Task.WhenAll(Enumerable.Range(0, Users).Select(async i =>
+            (await boosted.Client.GetUserTokenGrain($"storm-{i}-{Guid.NewGuid():N}").GetAccessTokenAsync()).Value.Length > 0));
+        var end = boosted.Proxy.Now;
+        boosted.Emulator.SetFaults(new EmulatorFaults());
+
+        var requests = boosted.Proxy.TokenRequests.Where(r => r.ReceivedAt >= start && r.ReceivedAt <= end).ToList();
+        var accepted = requests.Count(r => r.Status == 200);
+        var limited = requests.Count(r => r.Status == 429);
+        Assert.All(served, Assert.True);
+        Assert.Equal(requests.Count, accepted + limited);
+        var perSuccess = (double)limited / accepted;
+        Assert.True(perSuccess <= 0.2, $"{limited} answers 429 for {accepted} successes");
+
+        // Boosted's capacity over the storm: its rate for the duration, plus the one second's worth its bucket holds at the start.
+        var duration = requests.Max(r => r.AnsweredAt) - requests.Min(r => r.ReceivedAt);
+        var utilization = accepted / (Limit * (duration.TotalSeconds + 1));
+        const string fault = "3. cold storm, 200 new users, limit 25/s unknown to the silos, defaults";
+        FaultFigures.Record(output, fault, "token requests / accepted / 429", $"{requests.Count} / {accepted} / {limited}");
+        FaultFigures.Record(output, fault, "429 per success", perSuccess);
+        FaultFigures.Record(output, fault, "storm duration", duration);
+        FaultFigures.Record(output, fault, "utilization of Boosted's rate", utilization);
+    }
+}
