@@ -15,13 +15,13 @@ namespace BoostedGrains.Boosted;
 internal sealed class AdaptiveRate
 {
     /// <summary>The rate before any answer was seen, in requests per second.</summary>
-    public const double InitialRate = 10;
+    public const double InitialRate = 20;
 
     /// <summary>The rate is never cut below this, so that Boosted is still asked and the rate can grow again.</summary>
     public const double MinimumRate = 1;
 
     private const double Decrease = 0.9;
-    private const double StepShare = 0.02;
+    private const double StepShare = 0.05;
     private const double MinimumStep = 1;
 
     private readonly TimeProvider _time;

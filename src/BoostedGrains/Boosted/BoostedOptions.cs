@@ -62,9 +62,12 @@ public sealed class BoostedOptions
     [Range(2, 10_000, ErrorMessage = "Boosted__BreakerMinimumThroughput must be between 2 and 10000.")]
     public int BreakerMinimumThroughput { get; set; } = 5;
 
-    /// <summary><c>Boosted__BreakerSamplingDuration</c>: the window over which the failure ratio is measured (default 30 s).</summary>
+    /// <summary>
+    /// <c>Boosted__BreakerSamplingDuration</c>: the window over which the failure ratio is measured (default 10 s: the
+    /// successes of a busy window must be outnumbered by failures before the circuit opens, so a short one opens it sooner).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00", ErrorMessage = "Boosted__BreakerSamplingDuration must be between 0.5 s and 1 hour.")]
-    public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// <c>Boosted__BreakDuration</c>: how long an open circuit fails calls at once before one call probes Boosted again

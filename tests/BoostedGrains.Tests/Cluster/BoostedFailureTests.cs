@@ -18,6 +18,7 @@ public sealed class BoostedFailureTests(BoostedFailureTests.Fixture boosted) : I
         protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
         {
             ["Boosted:MaxRetries"] = MaxRetries.ToString(),
+            // Off on purpose (see the summary): these tests count exact attempts through several 503 answers.
             ["Boosted:BreakerMinimumThroughput"] = "1000",
             ["Boosted:TotalRequestTimeout"] = "00:00:10",
         };

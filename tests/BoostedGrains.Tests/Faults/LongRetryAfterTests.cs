@@ -16,12 +16,7 @@ public sealed class LongRetryAfterTests(LongRetryAfterTests.Fixture boosted, ITe
 {
     public sealed class Fixture : ProxiedCluster
     {
-        protected override IDictionary<string, string?> FaultSettings => new Dictionary<string, string?>
-        {
-            ["Boosted:MaxRetries"] = "2",
-            ["Boosted:BreakerMinimumThroughput"] = "1000",
-            ["Boosted:TotalRequestTimeout"] = "00:00:10",
-        };
+        protected override IDictionary<string, string?> FaultSettings => new Dictionary<string, string?>();
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using BoostedGrains.Boosted;
 using BoostedGrains.Tests.Infrastructure;
 
 namespace BoostedGrains.Tests.Faults;
@@ -28,6 +29,8 @@ public abstract class ProxiedCluster : BoostedCluster, IAsyncLifetime
                 // Assertions are still for the emulator's token endpoint: the proxy is only a wire.
                 ["Boosted:Audience"] = Emulator.TokenEndpoint.ToString(),
             };
+            // Fault tests run on the product's backoff, not the short one the other cluster tests use.
+            settings.TryAdd("Boosted:RetryBaseDelay", new BoostedOptions().RetryBaseDelay.ToString());
             return settings;
         }
     }

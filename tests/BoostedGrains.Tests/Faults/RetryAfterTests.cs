@@ -19,13 +19,7 @@ public sealed class RetryAfterTests(RetryAfterTests.Fixture boosted, ITestOutput
 
     public sealed class Fixture : ProxiedCluster
     {
-        protected override IDictionary<string, string?> FaultSettings => new Dictionary<string, string?>
-        {
-            ["Boosted:MaxRetries"] = "5",
-            ["Boosted:TotalRequestTimeout"] = "00:00:20",
-            // 429s are failures to the breaker; kept out of the way so the figures are about Retry-After alone.
-            ["Boosted:BreakerMinimumThroughput"] = "1000",
-        };
+        protected override IDictionary<string, string?> FaultSettings => new Dictionary<string, string?>();
     }
 
     [Fact]

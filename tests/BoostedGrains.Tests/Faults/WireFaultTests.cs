@@ -15,11 +15,7 @@ public sealed class WireFaultTests(WireFaultTests.Fixture boosted, ITestOutputHe
 
     public sealed class Fixture : ProxiedCluster
     {
-        protected override IDictionary<string, string?> FaultSettings => new Dictionary<string, string?>
-        {
-            ["Boosted:MaxRetries"] = "3",
-            ["Boosted:BreakerMinimumThroughput"] = "1000",
-        };
+        protected override IDictionary<string, string?> FaultSettings => new Dictionary<string, string?>();
     }
 
     [Fact]
