@@ -1,3 +1,4 @@
+using BoostedGrains.Boosted;
 using BoostedGrains.Testing;
 using System.Diagnostics;
 using BoostedGrains.Emulator;
@@ -46,6 +47,55 @@ public sealed class RetryAfterTests(RetryAfterTests.Fixture boosted, ITestOutput
         Assert.True(earliest >= TimeSpan.FromMilliseconds(990), $"a request left {earliest.TotalMilliseconds:0} ms after the 429 asked for 1 s");
         FaultFigures.Record(output, "3. 429 Retry-After: 1", "one silo: calls started during the wait / requests sent before it ended",
             $"10 / 0 (earliest {earliest.TotalMilliseconds:0} ms after the 429)");
+    }
+
+    [Fact]
+    public async Task A_Retry_After_past_Boosted__MaxRetryAfter_fails_at_once_typed_and_holds_the_silo_back_for_the_cap_only()
+    {
+        await using var server = await ScriptedHttpServer.StartAsync((_, context) =>
+        {
+            context.Response.Headers.RetryAfter = "86400";
+            return ScriptedHttpServer.Json(context, 429, """{"error":"rate_limited"}""");
+        });
+        await using var harness = new ClientHarness(server.Url);
+        var cap = new BoostedOptions().MaxRetryAfter;
+
+        var first = await Assert.ThrowsAsync<BoostedUnavailableException>(() => harness.Tokens.ExchangeAsync("a.b.c", "thread"));
+        var next = await Assert.ThrowsAsync<BoostedUnavailableException>(() => harness.Tokens.ExchangeAsync("a.b.c", "thread"));
+
+        Assert.Single(server.Requests);
+        Assert.Equal((429, cap), (first.StatusCode, first.RetryAfter));
+        Assert.Contains("Boosted__MaxRetryAfter", first.Message);
+        Assert.Equal(429, next.StatusCode);
+        Assert.InRange(next.RetryAfter!.Value, cap - TimeSpan.FromSeconds(10), cap);
+    }
+
+    [Fact]
+    public async Task A_call_that_waits_for_a_slot_longer_than_Boosted__MaxQueueWait_fails_fast_typed_without_reaching_Boosted()
+    {
+        var release = new TaskCompletionSource();
+        await using var server = await ScriptedHttpServer.StartNthAsync(async (n, context) =>
+        {
+            if (n == 0)
+                await release.Task;
+            await ScriptedHttpServer.Json(context, 200, TokenJson);
+        });
+        // The test is about these two settings: one slot, and a queue wait short enough to pass while the slot is held.
+        await using var harness = new ClientHarness(server.Url, new Dictionary<string, string?>
+        {
+            ["Boosted:MaxConcurrentExchanges"] = "1",
+            ["Boosted:MaxQueueWait"] = "00:00:00.300",
+        });
+
+        var holder = harness.Tokens.ExchangeAsync("a.b.c", "thread");
+        await Eventually.TrueAsync(() => server.Requests.Count == 1, "the first exchange holds the only slot");
+        var error = await Assert.ThrowsAsync<BoostedUnavailableException>(() => harness.Tokens.ExchangeAsync("a.b.c", "thread"));
+        release.SetResult();
+        await holder;
+
+        Assert.Contains("Boosted__MaxQueueWait", error.Message);
+        Assert.Null(error.StatusCode);
+        Assert.Single(server.Requests);
     }
 
     [Fact]
