@@ -3,9 +3,9 @@ namespace BoostedGrains.Boosted;
 /// <summary>
 /// Paces the requests one silo sends to one Boosted API, at a rate found by AIMD because Boosted does not publish its
 /// limits. It starts at <see cref="InitialRate"/> and grows by one request a second per good answer (doubling each
-/// second while every permit is used) until Boosted first answers 429; from then on it grows additively, by a fiftieth
-/// of the rate it was cut to per second of good answers, and each 429 cuts it to nine tenths of what Boosted accepted
-/// over the last second. It never grows past twice what is used (an idle silo does not build up a rate it never
+/// second while every permit is used) until Boosted first answers 429 (slow start); from then on it grows additively,
+/// by a twentieth of the rate it was cut to (at least one request a second) per second of good answers, and each 429
+/// cuts it by a fifth; the first 429 cuts it to four fifths of what Boosted accepted over the last second. It never grows past twice what is used (an idle silo does not build up a rate it never
 /// tried), nor past the optional ceiling.
 /// </summary>
 /// <remarks>
@@ -20,7 +20,7 @@ internal sealed class AdaptiveRate
     /// <summary>The rate is never cut below this, so that Boosted is still asked and the rate can grow again.</summary>
     public const double MinimumRate = 1;
 
-    private const double Decrease = 0.9;
+    private const double Decrease = 0.8;
     private const double StepShare = 0.05;
     private const double MinimumStep = 1;
 
@@ -32,7 +32,7 @@ internal sealed class AdaptiveRate
     private double _step;
     private bool _slowStart = true;
     private double _nextFree;
-    private double _lastCut = double.NegativeInfinity;
+    private long _generation;
     private long _second;
     private int _acceptedThisSecond;
     private int _acceptedLastSecond;
@@ -55,15 +55,15 @@ internal sealed class AdaptiveRate
         }
     }
 
-    /// <summary>Reserves the next send instant: returns how long to wait for it and the instant itself (for <see cref="Limited"/>).</summary>
-    public (TimeSpan Wait, double At) Reserve()
+    /// <summary>Reserves the next send instant: returns how long to wait for it, and the rate's generation (for <see cref="Limited"/>).</summary>
+    public (TimeSpan Wait, long Generation) Reserve()
     {
         lock (_lock)
         {
             var now = Now();
             var at = Math.Max(now, _nextFree);
             _nextFree = at + 1 / _rate;
-            return (TimeSpan.FromSeconds(at - now), at);
+            return (TimeSpan.FromSeconds(at - now), _generation);
         }
     }
 
@@ -81,21 +81,23 @@ internal sealed class AdaptiveRate
     }
 
     /// <summary>
-    /// Boosted answered 429 to the request sent at <paramref name="sentAt"/>. Only the first 429 to a request sent after
-    /// the last cut cuts again: the others were sent at the old rate.
+    /// Boosted answered 429 to a request reserved in <paramref name="generation"/>. Only the first 429 to a request
+    /// reserved since the last cut cuts again: the others were sent at the old rate.
     /// </summary>
-    public void Limited(double sentAt)
+    public void Limited(long generation)
     {
         lock (_lock)
         {
             Roll();
-            if (sentAt < _lastCut)
+            if (generation != _generation)
                 return;
-            var accepted = Math.Max(_acceptedLastSecond, _acceptedThisSecond);
-            _rate = Math.Max(MinimumRate, Decrease * Math.Clamp(accepted, _rate / 2, _rate));
+            _generation++;
+            // Leaving slow start, the rate may be far above the limit, and what Boosted accepted over the last second is
+            // the better guess; later, that count is skewed by the Retry-After pauses, and the rate itself is cut.
+            var from = _slowStart ? Math.Clamp(Math.Max(_acceptedLastSecond, _acceptedThisSecond), _rate / 2, _rate) : _rate;
+            _rate = Math.Max(MinimumRate, Decrease * from);
             _step = Math.Max(MinimumStep, StepShare * _rate);
             _slowStart = false;
-            _lastCut = Now();
         }
     }
 

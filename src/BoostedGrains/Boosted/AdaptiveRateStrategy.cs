@@ -12,7 +12,7 @@ internal sealed class AdaptiveRateStrategy(AdaptiveRate rate, TimeProvider time)
     protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
     {
-        var (wait, sentAt) = rate.Reserve();
+        var (wait, generation) = rate.Reserve();
         if (wait > TimeSpan.Zero)
         {
             try
@@ -29,7 +29,7 @@ internal sealed class AdaptiveRateStrategy(AdaptiveRate rate, TimeProvider time)
         if (outcome.Result is { } response)
         {
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
-                rate.Limited(sentAt);
+                rate.Limited(generation);
             else if (!BoostedHttp.IsTransient(response.StatusCode))
                 rate.Accepted();
         }

@@ -1,0 +1,79 @@
+using BoostedGrains.Boosted;
+using Microsoft.Extensions.Time.Testing;
+
+namespace BoostedGrains.Tests.Boosted;
+
+/// <summary>The AIMD pacer's rules, on a fake clock.</summary>
+public sealed class AdaptiveRateTests
+{
+    private readonly FakeTimeProvider _time = new();
+
+    [Fact]
+    public void Permits_are_spaced_one_interval_apart_from_the_first_free_instant()
+    {
+        var rate = new AdaptiveRate(_time, ceiling: null);
+
+        var waits = Enumerable.Range(0, 4).Select(_ => rate.Reserve().Wait).ToArray();
+
+        var interval = TimeSpan.FromSeconds(1 / AdaptiveRate.InitialRate);
+        Assert.Equal(new[] { TimeSpan.Zero, interval, 2 * interval, 3 * interval }, waits);
+    }
+
+    [Fact]
+    public void Slow_start_grows_one_request_a_second_per_good_answer_and_a_429_cuts_to_four_fifths_of_what_was_accepted()
+    {
+        var rate = new AdaptiveRate(_time, ceiling: null);
+        for (var i = 0; i < 10; i++)
+        {
+            rate.Reserve();
+            rate.Accepted();
+        }
+        Assert.Equal(AdaptiveRate.InitialRate + 10, rate.Rate, 6);
+
+        rate.Limited(rate.Reserve().Generation);
+
+        // 10 accepted in this second, clamped to at least half the rate (15): 0.8 × 15.
+        Assert.Equal(12, rate.Rate, 6);
+    }
+
+    [Fact]
+    public void Only_a_429_to_a_request_sent_after_the_last_cut_cuts_again()
+    {
+        var rate = new AdaptiveRate(_time, ceiling: null);
+        var before = Enumerable.Range(0, 3).Select(_ => rate.Reserve().Generation).ToArray();
+        rate.Limited(before[0]);
+        var afterFirstCut = rate.Rate;
+
+        rate.Limited(before[1]);
+        rate.Limited(before[2]);
+        Assert.Equal(afterFirstCut, rate.Rate, 6);
+
+        rate.Limited(rate.Reserve().Generation);
+        Assert.Equal(afterFirstCut * 0.8, rate.Rate, 6);
+    }
+
+    [Fact]
+    public void After_slow_start_the_rate_grows_additively_and_never_past_the_ceiling_or_twice_what_is_used()
+    {
+        var rate = new AdaptiveRate(_time, ceiling: 30);
+        rate.Limited(rate.Reserve().Generation);
+        var cut = rate.Rate;
+        // One second of answers at the current rate grows it by about one step (a twentieth of the cut rate, at least 1).
+        for (var i = 0; i < (int)cut; i++)
+            rate.Accepted();
+        Assert.InRange(rate.Rate, cut + 0.9, cut + 1.1);
+
+        // Idle for a while: one answer a second does not build the rate up past twice what is used plus the start.
+        for (var i = 0; i < 200; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            rate.Accepted();
+        }
+        Assert.InRange(rate.Rate, 1, 2 * 1 + AdaptiveRate.InitialRate + 1.1);
+
+        var busy = new AdaptiveRate(_time, ceiling: 30);
+        for (var i = 0; i < 1000; i++)
+            busy.Accepted();
+        Assert.Equal(30, busy.Rate, 6);
+    }
+}
