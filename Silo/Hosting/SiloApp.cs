@@ -47,6 +47,8 @@ public static class SiloApp
         builder.Services.AddBoostedHealth(configuration);
         builder.AddBoostedObservability();
         builder.Services.AddHostedService<StartupBanner>();
+        // Before UseOrleans: a silo that cannot join blocks the start of every hosted service registered after Orleans.
+        builder.Services.AddHostedService<PrimarySiloWatch>();
 
         builder.UseOrleans(silo => silo.UseBoostedTopology(configuration).AddBoostedDashboard(configuration));
 
