@@ -36,6 +36,8 @@ public static class SiloApp
         }
 
         builder.Services.AddBoostedGrains(configuration).AddKeyRingStartupCheck();
+        if (!embedded && string.IsNullOrWhiteSpace(configuration["Storage:AzureTableConnectionString"]))
+            builder.Services.AddSingleton<IValidateOptions<KeyRingOptions>, EphemeralKeyRingRequirement>();
         builder.Services.AddOptions<ClusterSettings>().Bind(configuration.GetSection(ClusterSettings.SectionName));
         builder.Services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName))
             .Validate(gateway => gateway.ApiKeys.Any(key => !string.IsNullOrWhiteSpace(key)),
