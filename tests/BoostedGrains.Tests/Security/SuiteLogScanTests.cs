@@ -29,6 +29,9 @@ public sealed class SuiteLogScanTests(SuiteLogScanTests.Fixture boosted, ITestOu
         protected override IDictionary<string, string?> FaultSettings => new Dictionary<string, string?>
         {
             ["Boosted:MaxRetries"] = "1",
+            // "analytics" is allowed here so that Boosted itself refuses it (invalid_scope): the test is about that refusal.
+            ["Boosted:AllowedUserScopes:0"] = "thread",
+            ["Boosted:AllowedUserScopes:1"] = "analytics",
             ["Boosted:BreakerMinimumThroughput"] = "1000",
         };
     }
