@@ -44,14 +44,14 @@ public static class AdminApi
             return Results.Ok(new { revoked = kid });
         });
 
-    private static async Task<IResult> UserStatusAsync(string userId, IGrainFactory grains) =>
+    private static async Task<IResult> UserStatusAsync(HttpContext http, IGrainFactory grains) =>
         await GatewayErrors.HandleAsync(async () =>
-            Results.Ok(UserStatusView.From(await grains.GetUserTokenGrain(userId).GetStatusAsync())));
+            Results.Ok(UserStatusView.From(await grains.GetUserTokenGrain(RawUserId.Resolve(http)).GetStatusAsync())));
 
-    private static async Task<IResult> ReprovisionAsync(string userId, IGrainFactory grains) =>
+    private static async Task<IResult> ReprovisionAsync(HttpContext http, IGrainFactory grains) =>
         await GatewayErrors.HandleAsync(async () =>
         {
-            var admin = grains.GetGrain<IUserTokenAdminGrain>(UserIds.Validate(userId));
+            var admin = grains.GetGrain<IUserTokenAdminGrain>(RawUserId.Resolve(http));
             return Results.Ok(UserStatusView.From(await admin.ReprovisionAsync()));
         });
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using BoostedGrains.Silo.Security;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 
 namespace BoostedGrains.Silo.Admin;
 
@@ -40,7 +41,8 @@ public sealed class AdminKeyFilter(IOptions<AdminOptions> options) : IEndpointFi
 
     private static object? Unauthorized(HttpContext http, string detail)
     {
-        http.Response.Headers.WWWAuthenticate = "Bearer, Basic realm=\"BoostedGrains admin\"";
+        // One header per scheme: Chromium reads only the first scheme of a combined header, and would never prompt for Basic.
+        http.Response.Headers.WWWAuthenticate = new StringValues(["Basic realm=\"BoostedGrains admin\"", "Bearer"]);
         return Results.Problem(title: "Missing or invalid admin key", detail: detail, statusCode: StatusCodes.Status401Unauthorized,
             extensions: new Dictionary<string, object?> { ["code"] = "invalid_admin_key" });
     }

@@ -20,7 +20,7 @@ public static class GatewayErrors
 
     private static IResult? ToProblem(Exception error) => error switch
     {
-        GatewayBadRequestException or InvalidUserIdException or InvalidUserProfileException =>
+        GatewayBadRequestException or InvalidUserIdException or InvalidUserProfileException or InvalidScopeException =>
             Problem(StatusCodes.Status400BadRequest, "Invalid request", error.Message, "invalid_request"),
         BoostedUnavailableException unavailable =>
             new RetryAfterResult(unavailable.RetryAfter, Problem(StatusCodes.Status503ServiceUnavailable,

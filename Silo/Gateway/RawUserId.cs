@@ -1,38 +1,60 @@
 using System.Text;
+using BoostedGrains.Tokens;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing.Patterns;
 
 namespace BoostedGrains.Silo.Gateway;
 
 /// <summary>
-/// The user ID exactly as the caller percent-encoded it. ASP.NET Core decodes route values except <c>%2F</c>, so the
-/// route value of <c>a%2Fb</c> (user <c>a/b</c>) and of <c>a%252Fb</c> (user <c>a%2Fb</c>) are both <c>a%2Fb</c>: two
-/// partner users would share one grain and one Boosted token. Decoding the raw request target once, strictly as UTF-8,
-/// keeps every ID distinct.
+/// The user ID exactly as the caller percent-encoded it, for every route that takes a <c>{userId}</c> segment (token
+/// API and admin API alike). ASP.NET Core decodes route values except <c>%2F</c>, so the route value of <c>a%2Fb</c>
+/// (user <c>a/b</c>) and of <c>a%252Fb</c> (user <c>a%2Fb</c>) are both <c>a%2Fb</c>: two partner users would share
+/// one grain and one Boosted token. The segment is taken from the raw request target at the position the matched
+/// route pattern gives it, so literal segments match as routing matched them (case-insensitively), and decoded once,
+/// strictly as UTF-8.
 /// </summary>
 public static class RawUserId
 {
+    private const string Parameter = "userId";
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>The decoded <c>{userId}</c> segment of <c>/v1/users/{userId}/...</c>; the route value when the target has another shape.</summary>
-    public static string Resolve(HttpContext http, string routeValue)
+    /// <summary>The validated, decoded <c>{userId}</c> segment of the request's matched route.</summary>
+    /// <exception cref="GatewayBadRequestException">The raw path cannot be read as the route matched it.</exception>
+    public static string Resolve(HttpContext http)
     {
+        var position = SegmentIndex(http.GetEndpoint() as RouteEndpoint)
+            ?? throw new InvalidOperationException($"The endpoint for {http.Request.Path} has no {{{Parameter}}} route segment.");
         var target = http.Features.Get<IHttpRequestFeature>()?.RawTarget;
         if (string.IsNullOrEmpty(target))
-            return routeValue;
+            target = http.Request.Path.ToUriComponent();
         if (!target.StartsWith('/') && target.IndexOf("://", StringComparison.Ordinal) is var scheme and >= 0)
         {
             // Absolute form (through a forward proxy): keep only the path.
             var path = target.IndexOf('/', scheme + 3);
             target = path < 0 ? "/" : target[path..];
         }
+        // segments[0] is the empty text before the leading '/'.
         var segments = target.Split('?', 2)[0].Split('/');
-        if (segments.Length < 4 || segments[1] != "v1" || segments[2] != "users")
-            return routeValue;
-        var decoded = Decode(segments[3]);
-        // A dot segment elsewhere in the raw path would make the route's segment another one than this.
+        // A dot segment anywhere in the raw path would make the route's segment another one than this.
         if (segments.Skip(1).Select(Decode).Any(s => s is "." or ".."))
             throw new GatewayBadRequestException("The path holds a '.' or '..' segment; percent-encode the user ID (Uri.EscapeDataString).");
-        return decoded;
+        if (position + 1 >= segments.Length)
+            throw new GatewayBadRequestException("The path has no user ID segment; percent-encode the user ID (Uri.EscapeDataString).");
+        return UserIds.Validate(Decode(segments[position + 1]));
+    }
+
+    private static int? SegmentIndex(RouteEndpoint? endpoint)
+    {
+        var segments = endpoint?.RoutePattern.PathSegments;
+        if (segments is null)
+            return null;
+        for (var i = 0; i < segments.Count; i++)
+        {
+            if (segments[i].Parts is [RoutePatternParameterPart { Name: Parameter }])
+                return i;
+        }
+        return null;
     }
 
     private static string Decode(string segment)

@@ -20,27 +20,26 @@ public static class TokenApi
         return users;
     }
 
-    private static async Task<IResult> GetTokenAsync(string userId, HttpContext http, IGrainFactory grains)
+    private static async Task<IResult> GetTokenAsync(HttpContext http, IGrainFactory grains, TimeProvider time)
     {
         return await GatewayErrors.HandleAsync(async () =>
         {
-            var grain = grains.GetUserTokenGrain(RawUserId.Resolve(http, userId));
+            var grain = grains.GetUserTokenGrain(RawUserId.Resolve(http));
             var request = await ReadJsonAsync<TokenRequest>(http, required: false);
             if (request is { Email: not null } or { Name: not null } or { Workspace: not null })
                 await grain.SetProfileAsync(new UserProfile(request.Email, request.Name, request.Workspace).Validate());
 
             var token = await grain.GetAccessTokenAsync();
             http.Response.Headers.CacheControl = "no-store";
-            return Results.Ok(new TokenResponse(token.Value, token.TokenType,
-                token.ExpiresAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ"), token.Scope));
+            return Results.Ok(TokenResponse.From(token, time.GetUtcNow()));
         });
     }
 
-    private static async Task<IResult> ReportRejectedAsync(string userId, HttpContext http, IGrainFactory grains)
+    private static async Task<IResult> ReportRejectedAsync(HttpContext http, IGrainFactory grains)
     {
         return await GatewayErrors.HandleAsync(async () =>
         {
-            var grain = grains.GetUserTokenGrain(RawUserId.Resolve(http, userId));
+            var grain = grains.GetUserTokenGrain(RawUserId.Resolve(http));
             var request = await ReadJsonAsync<RejectedTokenRequest>(http, required: true);
             var hash = request?.AccessTokenSha256;
             if (hash is null || hash.Length != 64 || !hash.All(Uri.IsHexDigit))

@@ -17,8 +17,14 @@ public sealed class ClusterSettings
     /// <summary><c>Cluster__GatewayPort</c>: where Orleans clients connect.</summary>
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary><c>Cluster__PrimarySiloPort</c>: with localhost clustering, the silo port of the first silo, which the others join.</summary>
-    public int PrimarySiloPort { get; set; } = 11111;
+    /// <summary>
+    /// <c>Cluster__PrimarySiloPort</c>: with localhost clustering, the silo port of the first silo, which the others join.
+    /// Unset, it is this silo's own <see cref="SiloPort"/>: the silo is its own primary.
+    /// </summary>
+    public int? PrimarySiloPort { get; set; }
+
+    /// <summary>The primary silo's port that localhost clustering joins.</summary>
+    public int EffectivePrimarySiloPort => PrimarySiloPort ?? SiloPort;
 
     /// <summary>
     /// <c>Cluster__AdvertisedIP</c>: the address other silos reach this one at (Azure Table clustering), an IP or a

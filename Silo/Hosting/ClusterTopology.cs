@@ -24,7 +24,7 @@ public static class ClusterTopology
         {
             return silo
                 .UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort,
-                    new IPEndPoint(IPAddress.Loopback, cluster.PrimarySiloPort), cluster.ServiceId, cluster.ClusterId)
+                    new IPEndPoint(IPAddress.Loopback, cluster.EffectivePrimarySiloPort), cluster.ServiceId, cluster.ClusterId)
                 .AddMemoryGrainStorage(GrainStorage.Name);
         }
 

@@ -36,6 +36,8 @@ public static class SiloApp
         }
 
         builder.Services.AddBoostedGrains(configuration).AddKeyRingStartupCheck();
+        if (!embedded && string.IsNullOrWhiteSpace(configuration["Storage:AzureTableConnectionString"]))
+            builder.Services.AddSingleton<IValidateOptions<KeyRingOptions>, EphemeralKeyRingRequirement>();
         builder.Services.AddOptions<ClusterSettings>().Bind(configuration.GetSection(ClusterSettings.SectionName));
         builder.Services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName))
             .Validate(gateway => gateway.ApiKeys.Any(key => !string.IsNullOrWhiteSpace(key)),
@@ -47,6 +49,8 @@ public static class SiloApp
         builder.Services.AddBoostedHealth(configuration);
         builder.AddBoostedObservability();
         builder.Services.AddHostedService<StartupBanner>();
+        // Before UseOrleans: a silo that cannot join blocks the start of every hosted service registered after Orleans.
+        builder.Services.AddHostedService<PrimarySiloWatch>();
 
         builder.UseOrleans(silo => silo.UseBoostedTopology(configuration).AddBoostedDashboard(configuration));
 

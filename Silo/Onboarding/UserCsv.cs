@@ -46,7 +46,8 @@ public static class UserCsv
             string? Field(string name) => columns.IndexOf(name) is var i and >= 0 && fields[i].Trim() is { Length: > 0 } v ? v : null;
             try
             {
-                var userId = UserIds.Validate(Field("user_id"));
+                // Exactly as written, like every other entry point: UserIds refuses surrounding white space.
+                var userId = UserIds.Validate(fields[columns.IndexOf("user_id")]);
                 var profile = new UserProfile(Field("email"), Field("name"), Field("workspace")).Validate();
                 if (seen.TryGetValue(userId, out var first))
                 {

@@ -19,7 +19,10 @@ public interface IUserTokenGrain : IGrainWithStringKey
     /// </summary>
     Task ReportRejectedTokenAsync(string accessTokenSha256);
 
-    /// <summary>Sets the profile used when the user is created in Boosted. Ignored once the user is provisioned.</summary>
+    /// <summary>
+    /// Sets the profile the user is created in Boosted with. Once provisioned, a changed email or name is sent to Boosted;
+    /// another workspace is refused (<see cref="Errors.InvalidUserProfileException"/>), since Boosted does not move users.
+    /// </summary>
     Task SetProfileAsync(UserProfile profile);
 
     /// <summary>Where the user stands, without the token itself.</summary>

@@ -2,7 +2,11 @@ using BoostedGrains.Errors;
 
 namespace BoostedGrains.Tokens;
 
-/// <summary>The rules for a partner's user ID, checked before any grain work.</summary>
+/// <summary>
+/// The rules for a partner's user ID, checked before any grain work and the same at every entry point (grain, token
+/// API, admin API, onboarding). An ID is taken exactly as given: it is never trimmed, so an ID that starts or ends with
+/// white space is refused rather than silently becoming another user.
+/// </summary>
 public static class UserIds
 {
     /// <summary>The longest accepted user ID, in UTF-16 code units.</summary>
@@ -17,6 +21,8 @@ public static class UserIds
             throw new InvalidUserIdException($"The user ID is {userId.Length} characters long; at most {MaxLength} are accepted.");
         if (userId.Any(char.IsControl))
             throw new InvalidUserIdException("The user ID contains a control character; remove it.");
+        if (char.IsWhiteSpace(userId[0]) || char.IsWhiteSpace(userId[^1]))
+            throw new InvalidUserIdException("The user ID starts or ends with white space; send the ID without surrounding spaces.");
         return userId;
     }
 }

@@ -37,14 +37,46 @@ public sealed class BoostedAccountClient(HttpClient http, IManagementTokenSource
         return new WorkspaceInfo(externalWorkspaceId, Id(workspace, "workspace", "workspace_id"), actualOrg);
     }
 
-    /// <summary>Creates or adopts the user with <paramref name="externalUserId"/> in <paramref name="workspaceId"/>; returns its <c>user_id</c>.</summary>
-    public async Task<string> EnsureUserAsync(string workspaceId, string externalUserId, string? email, string? name, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Creates or adopts the user with <paramref name="externalUserId"/> in <paramref name="workspaceId"/>. An adopted
+    /// user reports the workspace it really lives in, which may be another one than asked for.
+    /// </summary>
+    public async Task<BoostedUser> EnsureUserAsync(string workspaceId, string externalUserId, string? email, string? name, CancellationToken cancellationToken = default)
     {
         var body = new JsonObject { ["workspace_id"] = workspaceId, ["external_user_id"] = externalUserId };
         if (email is not null) body["email"] = email;
         if (name is not null) body["name"] = name;
         var user = await EnsureAsync("user", "user", "external_user_id", externalUserId, body, cancellationToken);
-        return Id(user, "user", "user_id");
+        var actualWorkspace = user.TryGetProperty("workspace_id", out var w) && w.GetString() is { Length: > 0 } id ? id : workspaceId;
+        return new BoostedUser(Id(user, "user", "user_id"), actualWorkspace);
+    }
+
+    /// <summary>Changes the user's email and name in Boosted; a null field is left as it is (PATCH semantics).</summary>
+    public async Task UpdateUserAsync(string boostedUserId, string? email, string? name, CancellationToken cancellationToken = default)
+    {
+        var body = new JsonObject();
+        if (email is not null) body["email"] = email;
+        if (name is not null) body["name"] = name;
+        const string operation = "Update user";
+        using var response = await SendAuthorizedAsync(() => new HttpRequestMessage(HttpMethod.Patch, $"{BasePath}user?user_id={Uri.EscapeDataString(boostedUserId)}")
+        {
+            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+        }, operation, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+            throw await FailureAsync(response, operation, cancellationToken);
+        metrics.Provisioned("user", "updated");
+    }
+
+    /// <summary>The partner's external ID of the workspace with Boosted ID <paramref name="workspaceId"/>, or null when it has none.</summary>
+    public async Task<string?> GetWorkspaceExternalIdAsync(string workspaceId, CancellationToken cancellationToken = default)
+    {
+        const string operation = "Get workspace by workspace_id";
+        using var response = await SendAuthorizedAsync(() => new HttpRequestMessage(HttpMethod.Get, $"{BasePath}workspace?workspace_id={Uri.EscapeDataString(workspaceId)}"),
+            operation, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+            throw await FailureAsync(response, operation, cancellationToken);
+        var workspace = await EntityAsync(response, "workspace", operation, cancellationToken);
+        return workspace.TryGetProperty("external_workspace_id", out var external) && external.GetString() is { Length: > 0 } value ? value : null;
     }
 
     private async Task<JsonElement> EnsureAsync(string path, string entity, string externalKey, string externalId, JsonObject body, CancellationToken cancellationToken)

@@ -29,6 +29,17 @@ public sealed class BoostedOptions
     /// <summary><c>Boosted__UserScope</c>: the scope of user tokens.</summary>
     public string UserScope { get; set; } = "thread";
 
+    /// <summary>
+    /// <c>Boosted__AllowedUserScopes__0</c>, ...: the scopes callers may ask user tokens for. Unset: the scopes of
+    /// <see cref="UserScope"/> (<c>thread</c>). Anything else is refused before it reaches Boosted or a metric.
+    /// </summary>
+    public List<string> AllowedUserScopes { get; set; } = [];
+
+    /// <summary>The allowed scopes in effect: <see cref="AllowedUserScopes"/>, or the scopes of <see cref="UserScope"/> when none are set.</summary>
+    public IReadOnlySet<string> EffectiveAllowedUserScopes =>
+        (AllowedUserScopes.Count > 0 ? AllowedUserScopes : UserScope.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList())
+        .ToHashSet(StringComparer.Ordinal);
+
     /// <summary><c>Boosted__SubjectClaim</c>: what a user assertion's <c>sub</c> carries.</summary>
     public SubjectClaim SubjectClaim { get; set; } = SubjectClaim.BoostedUserId;
 

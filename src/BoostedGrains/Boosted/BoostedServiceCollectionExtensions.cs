@@ -20,6 +20,8 @@ public static class BoostedServiceCollectionExtensions
         services.AddOptions<BoostedOptions>()
             .Bind(configuration.GetSection(BoostedOptions.SectionName))
             .ValidateDataAnnotations()
+            .Validate(options => options.EffectiveAllowedUserScopes.IsSupersetOf(options.UserScope.Split(' ', StringSplitOptions.RemoveEmptyEntries)),
+                "Boosted__UserScope names a scope that Boosted__AllowedUserScopes does not list: add it there, or leave Boosted__AllowedUserScopes unset.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();

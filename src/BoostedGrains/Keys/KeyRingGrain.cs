@@ -1,15 +1,15 @@
 using BoostedGrains.Hosting;
+using BoostedGrains.Tokens;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
-using Orleans.Storage;
 
 namespace BoostedGrains.Keys;
 
 /// <summary>
 /// Holds the key ring and advances its timeline whenever it is read (every silo reads it each refresh interval, so
 /// no timer is needed). Reentrant so that readers are never held up by key generation, which runs on the thread pool;
-/// every change to the state happens synchronously within one turn, and writes are serialized.
+/// every change is applied right before its write, one write at a time, and takes effect only once it is stored.
 /// </summary>
 [Reentrant]
 internal sealed class KeyRingGrain(
@@ -20,11 +20,11 @@ internal sealed class KeyRingGrain(
     ILogger<KeyRingGrain> logger) : Grain, IKeyRingGrain
 {
     private readonly KeyRingOptions _options = options.Value;
+    private readonly SerializedState<KeyRingState> _state = new(ring);
     private Task? _scheduledKey;
-    private Task _lastWrite = Task.CompletedTask;
 
-    // Rebuilt on each use: a re-read after a write conflict replaces ring.State.
-    private KeyTimeline Timeline => new(ring.State, _options);
+    // Rebuilt on each use: a re-read (after a write conflict or failure) replaces the state object.
+    private KeyTimeline Timeline => For(_state.Current);
 
     public async Task<KeyRingSnapshot> GetSnapshotAsync()
     {
@@ -43,20 +43,24 @@ internal sealed class KeyRingGrain(
         var key = await GenerateAsync();
         ThrowIfUnreadable(key);
         var now = time.GetUtcNow();
-        Timeline.AddRotation(key, now);
+        await _state.UpdateAsync(s =>
+        {
+            For(s).AddRotation(key, now);
+            return true;
+        });
         logger.LogInformation("Key ring rotated by request: new key {Kid} signs from {EligibleAt:O}", key.Kid, key.EligibleAt);
-        await WriteAsync();
         return Timeline.List(now).Single(k => k.Kid == key.Kid);
     }
 
     public async Task<bool> RevokeAsync(string kid)
     {
-        if (!Timeline.Revoke(kid, time.GetUtcNow()))
+        var revoked = false;
+        await _state.UpdateAsync(s => revoked = For(s).Revoke(kid, time.GetUtcNow()));
+        if (!revoked)
         {
             return false;
         }
         logger.LogWarning("Signing key {Kid} revoked: unpublished and never used again", kid);
-        await WriteAsync();
         await AdvanceAsync();
         return true;
     }
@@ -64,23 +68,34 @@ internal sealed class KeyRingGrain(
     public async Task<bool> ImportAsync(KeyRecord key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (ring.State.ImportedKids.Contains(key.Kid))
+        await _state.EnsureStoredAsync();
+        if (_state.Current.ImportedKids.Contains(key.Kid))
         {
             return false;
         }
-        if (ring.State.Keys.Exists(k => k.Kid == key.Kid))
+        if (_state.Current.Keys.Exists(k => k.Kid == key.Kid))
         {
             throw new KeyImportException($"KeyRing__Import__Kid '{key.Kid}' names a key the ring already holds and did not import: choose the kid Boosted knows the imported key by.");
         }
         ThrowIfUnreadable(key);
-        Timeline.AddImported(key, time.GetUtcNow());
-        logger.LogInformation("Key ring imported key {Kid} ({Algorithm}); it signs from now on", key.Kid, key.Algorithm);
-        await WriteAsync();
-        return true;
+        var imported = false;
+        await _state.UpdateAsync(s =>
+        {
+            // Applied to what is stored: another activation may have imported it meanwhile.
+            imported = !s.ImportedKids.Contains(key.Kid) && !s.Keys.Exists(k => k.Kid == key.Kid);
+            if (imported)
+                For(s).AddImported(key, time.GetUtcNow());
+            return imported;
+        });
+        if (imported)
+            logger.LogInformation("Key ring imported key {Kid} ({Algorithm}); it signs from now on", key.Kid, key.Algorithm);
+        return imported;
     }
 
     private async Task AdvanceAsync()
     {
+        // A failed write may have left memory ahead of storage: never show or sign from a ring that was not stored.
+        await _state.EnsureStoredAsync();
         var now = time.GetUtcNow();
         if (Timeline.GetKeyNeed(now) != KeyNeed.None)
         {
@@ -96,9 +111,9 @@ internal sealed class KeyRingGrain(
                 await pending;
             }
         }
-        if (Timeline.Prune(time.GetUtcNow()))
+        if (Timeline.CanPrune(time.GetUtcNow()))
         {
-            await WriteAsync();
+            await _state.UpdateAsync(s => For(s).Prune(time.GetUtcNow()));
         }
     }
 
@@ -109,14 +124,17 @@ internal sealed class KeyRingGrain(
             var key = await GenerateAsync();
             ThrowIfUnreadable(key);
             var now = time.GetUtcNow();
-            var need = Timeline.GetKeyNeed(now);
-            if (need == KeyNeed.None)
+            var need = KeyNeed.None;
+            await _state.UpdateAsync(s =>
             {
-                return; // an operator's rotation filled the need meanwhile
-            }
-            Timeline.AddScheduled(key, need, now);
-            logger.LogInformation("Key ring published {Need} key {Kid}; it signs from {EligibleAt:O}", need, key.Kid, key.EligibleAt);
-            await WriteAsync();
+                // None: an operator's rotation filled the need meanwhile.
+                need = For(s).GetKeyNeed(now);
+                if (need != KeyNeed.None)
+                    For(s).AddScheduled(key, need, now);
+                return need != KeyNeed.None;
+            });
+            if (need != KeyNeed.None)
+                logger.LogInformation("Key ring published {Need} key {Kid}; it signs from {EligibleAt:O}", need, key.Kid, key.EligibleAt);
         }
         catch (Exception ex)
         {
@@ -131,7 +149,7 @@ internal sealed class KeyRingGrain(
     /// </summary>
     private void ThrowIfUnreadable(KeyRecord key)
     {
-        var newest = ring.State.Keys.Where(k => k.PrivateKey is not null).MaxBy(k => k.CreatedAt);
+        var newest = _state.Current.Keys.Where(k => k.PrivateKey is not null).MaxBy(k => k.CreatedAt);
         foreach (var record in newest is null ? [key] : new[] { newest, key })
         {
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(protector.Unprotect(record.PrivateKey!, record.Kid));
@@ -142,21 +160,5 @@ internal sealed class KeyRingGrain(
     private Task<KeyRecord> GenerateAsync() =>
         Task.Run(() => KeyFactory.Create(_options.Algorithm, _options.KeySize, protector));
 
-    private Task WriteAsync() => _lastWrite = WriteAfterAsync(_lastWrite);
-
-    private async Task WriteAfterAsync(Task previous)
-    {
-        // The previous write's caller observes its failure; this one only has to come after it.
-        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
-        try
-        {
-            await ring.WriteStateAsync();
-        }
-        catch (InconsistentStateException)
-        {
-            // Another activation wrote the ring: adopt its state instead of overwriting it.
-            await ring.ReadStateAsync();
-            throw;
-        }
-    }
+    private KeyTimeline For(KeyRingState state) => new(state, _options);
 }

@@ -33,6 +33,12 @@ public sealed class KeyRingOptions
     /// <summary><c>KeyRing__PreviousKeks__0__Id</c>, ...: older KEKs, only to read keys protected before a KEK rotation.</summary>
     public List<KekOptions> PreviousKeks { get; set; } = [];
 
+    /// <summary>
+    /// <c>KeyRing__AllowEphemeral</c>: lets a silo that talks to a Boosted of its own choosing keep its key ring in
+    /// memory. Each restart then signs with a new key that Boosted has not fetched yet (default false: refused at start).
+    /// </summary>
+    public bool AllowEphemeral { get; set; }
+
     /// <summary><c>KeyRing__Import__Pem</c> (or <c>__PemFile</c>) and <c>KeyRing__Import__Kid</c>: a key Boosted already knows, imported once and eligible at once.</summary>
     public KeyImportOptions Import { get; set; } = new();
 

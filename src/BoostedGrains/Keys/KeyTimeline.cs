@@ -65,6 +65,13 @@ internal sealed class KeyTimeline(KeyRingState state, KeyRingOptions options)
         return true;
     }
 
+    /// <summary>True when <see cref="Prune"/> would remove a key.</summary>
+    public bool CanPrune(DateTimeOffset now)
+    {
+        var newest = Newest();
+        return state.Keys.Exists(k => k.RemovesAt <= now && k != newest);
+    }
+
     /// <summary>Removes keys past their removal time (never the newest live key). True when something was removed.</summary>
     public bool Prune(DateTimeOffset now)
     {

@@ -30,12 +30,16 @@ public sealed class UserTokenGrain(
 {
     private readonly SerializedState<UserTokenState> _state = new(state);
     private readonly BoostedOptions _options = options.Value;
+    private readonly IReadOnlySet<string> _allowedScopes = options.Value.EffectiveAllowedUserScopes;
     private readonly Dictionary<string, RenewableToken> _tokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IGrainTimer> _refreshTimers = new(StringComparer.Ordinal);
     private readonly SingleFlight<string> _provisioning = new();
     private string? _lastError;
+    // Bumped by every re-provisioning; exchanges started under an older value are discarded.
+    private int _identityGeneration;
 
     private string? _userId;
+    private string? _userScope;
 
     // Checked on every call until it passes once: a grain can be reached with any key, not only through GetUserTokenGrain.
     private string UserId => _userId ??= UserIds.Validate(this.GetPrimaryKeyString());
@@ -43,12 +47,15 @@ public sealed class UserTokenGrain(
     /// <inheritdoc />
     public Task<AccessToken> GetAccessTokenAsync() => GetAccessTokenAsync(_options.UserScope);
 
+    // The default scope set's slot, under its one spelling.
+    private string UserScope => _userScope ??= ScopeSet.Normalize(_options.UserScope, _allowedScopes);
+
     /// <inheritdoc />
     public Task<AccessToken> GetAccessTokenAsync(string scope)
     {
         _ = UserId;
-        ValidateScope(scope);
-        return Token(scope).GetAsync(() => ExchangeAsync(scope));
+        var scopes = ScopeSet.Normalize(scope, _allowedScopes);
+        return Token(scopes).GetAsync(() => ExchangeAsync(scopes));
     }
 
     /// <inheritdoc />
@@ -65,16 +72,46 @@ public sealed class UserTokenGrain(
     }
 
     /// <inheritdoc />
-    public Task SetProfileAsync(UserProfile profile)
+    public async Task SetProfileAsync(UserProfile profile)
     {
         _ = UserId;
         ArgumentNullException.ThrowIfNull(profile);
         profile.Validate();
-        return _state.UpdateAsync(s =>
+        await _state.UpdateAsync(s =>
         {
             if (s.BoostedUserId is not null)
                 return false;
             s.Profile = profile;
+            return true;
+        });
+        // Reentrant: the user may have been provisioned before or while the profile was stored.
+        if (_state.Current.BoostedUserId is { } boostedUserId)
+            await UpdateProvisionedProfileAsync(boostedUserId, profile);
+    }
+
+    // A provisioned user's email and name follow the profile (a null field means unchanged); asking again for what
+    // Boosted already has sends nothing. Boosted cannot move a user to another workspace: that is refused, not dropped.
+    private async Task UpdateProvisionedProfileAsync(string boostedUserId, UserProfile requested)
+    {
+        var stored = _state.Current;
+        if (requested.Workspace is { } workspace && workspace != stored.Workspace)
+            throw new InvalidUserProfileException(
+                $"The user is already provisioned in workspace '{stored.Workspace}', and Boosted does not move users between workspaces. "
+                + "Leave the workspace out, or re-provision the user through the admin API.");
+        var known = stored.Profile ?? new UserProfile();
+        var email = requested.Email is { } e && e != known.Email ? e : null;
+        var name = requested.Name is { } n && n != known.Name ? n : null;
+        if (email is null && name is null)
+            return;
+
+        await accountClient.UpdateUserAsync(boostedUserId, email, name);
+        await _state.UpdateAsync(s =>
+        {
+            var current = s.Profile ?? new UserProfile(Workspace: s.Workspace);
+            var updated = current with { Email = email ?? current.Email, Name = name ?? current.Name };
+            if (updated == s.Profile)
+                return false;
+            s.Profile = updated;
             return true;
         });
     }
@@ -83,7 +120,7 @@ public sealed class UserTokenGrain(
     public Task<UserTokenStatus> GetStatusAsync()
     {
         var stored = _state.Current;
-        var token = _tokens.GetValueOrDefault(_options.UserScope);
+        var token = _tokens.GetValueOrDefault(UserScope);
         return Task.FromResult(new UserTokenStatus(
             UserId, stored.BoostedUserId is not null, stored.BoostedUserId, stored.Workspace,
             token?.Current?.ExpiresAt, token?.LastRenewal, _lastError));
@@ -115,6 +152,7 @@ public sealed class UserTokenGrain(
             s.BoostedUserId = s.Workspace = null;
             return true;
         });
+        _identityGeneration++;
         // Tokens of the forgotten identity are not handed out again; the next call exchanges for the provisioned one.
         foreach (var token in _tokens.Values)
             token.Invalidate();
@@ -137,12 +175,23 @@ public sealed class UserTokenGrain(
     {
         try
         {
-            var boostedUserId = await EnsureProvisionedAsync();
-            var subject = _options.SubjectClaim == SubjectClaim.ExternalUserId ? UserId : boostedUserId;
-            // A fresh assertion per attempt: a retry after a lost answer must not replay the jti.
-            var token = await tokenClient.ExchangeAsync(ct => signer.CreateAssertionAsync(subject, ct), scope);
-            _lastError = null;
-            return token;
+            while (true)
+            {
+                // Each exchange is tagged with the identity it is signed for: one that a re-provisioning overtook while
+                // it was in flight (a refresh-ahead renewal, typically) is dropped, not served for an hour.
+                var generation = _identityGeneration;
+                var boostedUserId = await EnsureProvisionedAsync();
+                var subject = _options.SubjectClaim == SubjectClaim.ExternalUserId ? UserId : boostedUserId;
+                // A fresh assertion per attempt: a retry after a lost answer must not replay the jti.
+                var token = await tokenClient.ExchangeAsync(ct => signer.CreateAssertionAsync(subject, ct), scope);
+                if (generation != _identityGeneration)
+                {
+                    logger.LogInformation("Dropped a {Scope} token of user {UserId} obtained for the identity before its re-provisioning", scope, this.GetPrimaryKeyString());
+                    continue;
+                }
+                _lastError = null;
+                return token;
+            }
         }
         catch (Exception e)
         {
@@ -152,8 +201,8 @@ public sealed class UserTokenGrain(
             logger.LogWarning("Renewing the {Scope} token of user {UserId} failed: {Error}", scope, this.GetPrimaryKeyString(), _lastError);
             // A scope that never got a token (one Boosted refuses, say) leaves no slot behind, so callers cannot grow
             // the activation without bound by asking for made-up scopes.
-            if (scope != _options.UserScope && _tokens.GetValueOrDefault(scope)?.Current is null)
-                _tokens.Remove(scope);
+            if (scope != UserScope && _tokens.GetValueOrDefault(scope)?.Current is null)
+                RemoveSlot(scope);
             throw;
         }
     }
@@ -165,17 +214,21 @@ public sealed class UserTokenGrain(
     {
         var profile = _state.Current.Profile ?? new UserProfile();
         var workspace = await GrainFactory.GetGrain<IAccountGrain>(profile.Workspace ?? _options.DefaultWorkspace.ExternalId).EnsureCreatedAsync();
-        var boostedUserId = await accountClient.EnsureUserAsync(workspace.WorkspaceId, UserId, profile.Email, profile.Name);
+        var user = await accountClient.EnsureUserAsync(workspace.WorkspaceId, UserId, profile.Email, profile.Name);
+        // An adopted user may live in another workspace than the profile asked for: store where it really is.
+        var workspaceExternalId = user.WorkspaceId == workspace.WorkspaceId
+            ? workspace.ExternalId
+            : await accountClient.GetWorkspaceExternalIdAsync(user.WorkspaceId);
         await _state.UpdateAsync(s =>
         {
             if (s.BoostedUserId is not null)
                 return false;
-            s.BoostedUserId = boostedUserId;
-            s.Workspace = workspace.ExternalId;
+            s.BoostedUserId = user.UserId;
+            s.Workspace = workspaceExternalId;
             return true;
         });
         // Another activation may have stored the user first; what is stored is the truth.
-        return _state.Current.BoostedUserId ?? boostedUserId;
+        return _state.Current.BoostedUserId ?? user.UserId;
     }
 
     private void ScheduleRefresh(string scope)
@@ -197,12 +250,16 @@ public sealed class UserTokenGrain(
     {
         if (_refreshTimers.Remove(scope, out var timer))
             timer.Dispose();
-        _tokens[scope].RenewIfInUse(() => ExchangeAsync(scope));
+        // The slot may have gone since the timer was set (a failed exchange after an invalidation).
+        if (_tokens.TryGetValue(scope, out var token))
+            token.RenewIfInUse(() => ExchangeAsync(scope));
     }
 
-    private static void ValidateScope(string scope)
+    // A slot and its refresh timer go together: a timer left behind would fire for a slot that no longer exists.
+    private void RemoveSlot(string scope)
     {
-        if (string.IsNullOrWhiteSpace(scope) || scope.Length > 256 || scope.Any(char.IsControl))
-            throw new ArgumentException("The scope must be non-empty space-delimited Boosted scopes (for example 'thread'), at most 256 characters.", nameof(scope));
+        _tokens.Remove(scope);
+        if (_refreshTimers.Remove(scope, out var timer))
+            timer.Dispose();
     }
 }

@@ -81,6 +81,8 @@ public sealed class BenchCluster : IAsyncDisposable
                 $"--Boosted:BaseUrl={emulator.BaseUrl}",
                 $"--Boosted:ClientId={ClientId}",
                 $"--Boosted:ClientSecret={secret}",
+                // The benchmark's emulator lives only as long as these silos: an in-memory ring cannot outlive its cached JWKS.
+                "--KeyRing:AllowEphemeral=true",
                 $"--Gateway:ApiKeys:0={cluster.ApiKey}",
                 $"--KeyRing:Algorithm={spec.Algorithm}",
                 "--KeyRing:Kek:Id=bench",

@@ -48,6 +48,8 @@ public sealed class ExpiringBoostedFixture : IAsyncLifetime
             ["Boosted:BaseUrl"] = Emulator.BaseUrl.ToString(),
             ["Boosted:ClientId"] = ClientId,
             ["Boosted:ClientSecret"] = ClientSecret,
+            // This fixture's emulator starts and ends with the silo, so it never caches a JWKS the ring has forgotten.
+            ["KeyRing:AllowEphemeral"] = "true",
             ["Gateway:ApiKeys:0"] = "handler-gateway-key",
         }, Emulator, port);
 

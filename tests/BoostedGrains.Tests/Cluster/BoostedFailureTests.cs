@@ -18,6 +18,9 @@ public sealed class BoostedFailureTests(BoostedFailureTests.Fixture boosted) : I
         protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
         {
             ["Boosted:MaxRetries"] = MaxRetries.ToString(),
+            // "analytics" is allowed here so that Boosted itself refuses it (invalid_scope): the test is about that refusal.
+            ["Boosted:AllowedUserScopes:0"] = "thread",
+            ["Boosted:AllowedUserScopes:1"] = "analytics",
             // Off on purpose (see the summary): these tests count exact attempts through several 503 answers.
             ["Boosted:BreakerMinimumThroughput"] = "1000",
             ["Boosted:TotalRequestTimeout"] = "00:00:10",

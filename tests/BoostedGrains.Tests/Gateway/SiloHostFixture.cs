@@ -1,15 +1,20 @@
+using System.Globalization;
 using BoostedGrains.Testing;
 using BoostedGrains.Emulator;
 using BoostedGrains.Silo.Hosting;
 using BoostedGrains.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace BoostedGrains.Tests.Gateway;
 
-/// <summary>The real Silo host with no Boosted settings: its embedded emulator plays Boosted, as on a developer's laptop.</summary>
-public sealed class SiloHostFixture : IAsyncLifetime
+/// <summary>
+/// The real Silo host with no Boosted settings: its embedded emulator plays Boosted, as on a developer's laptop. Only the
+/// silo and gateway ports are moved (the primary silo port follows the silo port by default).
+/// </summary>
+public class SiloHostFixture : IAsyncLifetime
 {
     private WebApplication _app = null!;
 
@@ -20,6 +25,9 @@ public sealed class SiloHostFixture : IAsyncLifetime
     /// <summary>The silo host's services (its grain factory, key cache, ...).</summary>
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>The culture the host runs under; null keeps the process's own.</summary>
+    protected virtual string? Culture => null;
+
     public async Task InitializeAsync()
     {
         var url = $"http://127.0.0.1:{FreePort.Next()}";
@@ -29,9 +37,13 @@ public sealed class SiloHostFixture : IAsyncLifetime
             "--urls", url,
             "--Cluster:ClusterId", $"gateway-{Guid.NewGuid():N}",
             "--Cluster:SiloPort", siloPort.ToString(),
-            "--Cluster:PrimarySiloPort", siloPort.ToString(),
             "--Cluster:GatewayPort", FreePort.Next().ToString(),
-        ], builder => builder.Logging.SetMinimumLevel(LogLevel.Debug).AddProvider(LogCapture.Suite));
+        ], builder =>
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Debug).AddProvider(LogCapture.Suite);
+            if (Culture is { } culture)
+                builder.Services.AddSingleton<IStartupFilter>(new RequestCulture(new CultureInfo(culture)));
+        });
         await _app.StartAsync();
         BaseUrl = new Uri(url);
         using var http = new HttpClient { BaseAddress = BaseUrl };
@@ -43,4 +55,27 @@ public sealed class SiloHostFixture : IAsyncLifetime
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+}
+
+/// <summary>The same host under a culture whose time separator is not ':' and whose decimal separator is ','.</summary>
+public sealed class FinnishSiloHostFixture : SiloHostFixture
+{
+    protected override string? Culture => "fi-FI";
+}
+
+/// <summary>
+/// Runs every request under one culture, as a host whose LANG names it would. Kestrel queues its work without the
+/// starting thread's context, so the culture is set where each request starts.
+/// </summary>
+internal sealed class RequestCulture(CultureInfo culture) : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = culture;
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }

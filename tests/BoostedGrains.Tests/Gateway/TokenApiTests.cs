@@ -1,19 +1,30 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using BoostedGrains.Emulator;
 using BoostedGrains.Silo.Gateway;
 using BoostedGrains.Tokens;
 
 namespace BoostedGrains.Tests.Gateway;
 
+/// <summary>The HTTP token API end to end under the process's culture.</summary>
+public sealed class TokenApiTests(SiloHostFixture silo) : TokenApiTestsBase(silo), IClassFixture<SiloHostFixture>;
+
+/// <summary>The HTTP token API end to end with the host under fi-FI: every wire format stays culture-invariant.</summary>
+public sealed class FinnishCultureTokenApiTests(FinnishSiloHostFixture silo) : TokenApiTestsBase(silo), IClassFixture<FinnishSiloHostFixture>;
+
 /// <summary>The HTTP token API end to end: real Kestrel, the real Silo host, the embedded emulator as Boosted.</summary>
-public sealed class TokenApiTests(SiloHostFixture silo) : IClassFixture<SiloHostFixture>, IDisposable
+public abstract partial class TokenApiTestsBase(SiloHostFixture silo) : IDisposable
 {
     private readonly HttpClient _http = new() { BaseAddress = silo.BaseUrl };
 
     public void Dispose() => _http.Dispose();
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")]
+    private static partial Regex IsoUtcSeconds();
 
     [Fact]
     public async Task A_token_request_returns_a_working_Boosted_token_that_is_not_cached_by_intermediaries()
@@ -28,8 +39,12 @@ public sealed class TokenApiTests(SiloHostFixture silo) : IClassFixture<SiloHost
         Assert.Equal("Bearer", body.RootElement.GetProperty("token_type").GetString());
         Assert.Equal("thread", body.RootElement.GetProperty("scope").GetString());
         var expiresAt = body.RootElement.GetProperty("expires_at").GetString()!;
-        Assert.EndsWith("Z", expiresAt);
-        Assert.InRange(DateTimeOffset.Parse(expiresAt) - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(61));
+        Assert.Matches(IsoUtcSeconds(), expiresAt);
+        var remaining = DateTimeOffset.Parse(expiresAt, CultureInfo.InvariantCulture) - DateTimeOffset.UtcNow;
+        Assert.InRange(remaining, TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(61));
+        // expires_in counts whole seconds from the answer: within a few seconds of expires_at, never after it.
+        var expiresIn = body.RootElement.GetProperty("expires_in").GetInt64();
+        Assert.InRange(expiresIn, (long)remaining.TotalSeconds - 5, (long)remaining.TotalSeconds + 1);
 
         // Boosted accepts it: create a thread as the user.
         using var thread = new HttpRequestMessage(HttpMethod.Post, new Uri(silo.Emulator.BaseUrl, "v2/threads"))
@@ -86,6 +101,7 @@ public sealed class TokenApiTests(SiloHostFixture silo) : IClassFixture<SiloHost
     [Theory]
     [InlineData("/v1/users/%01bad/token", null, null)]
     [InlineData("/v1/users/%20%20/token", null, null)]
+    [InlineData("/v1/users/%20bob/token", null, null)]
     [InlineData("/v1/users/{long}/token", null, null)]
     [InlineData("/v1/users/{user}/token", "{not json", "application/json")]
     [InlineData("/v1/users/{user}/token", "[1,2]", "application/json")]

@@ -20,6 +20,17 @@ public sealed class EmulatorAccounts(BoostedCluster boosted) : IDisposable
     public async Task<string> CreateUserAsync(string workspaceId, string externalId) =>
         await CreateAsync("user", new { workspace_id = workspaceId, external_user_id = externalId }, "user", "user_id");
 
+    /// <summary>The user with <paramref name="externalId"/> as Boosted holds it (email, name, workspace_id, ...).</summary>
+    public async Task<JsonElement> GetUserAsync(string externalId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"v2/account-management/user?external_user_id={Uri.EscapeDataString(externalId)}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await ManagementTokenAsync());
+        using var response = await _http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("user").Clone();
+    }
+
     private async Task<string> CreateAsync(string path, object body, string entity, string idField)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, $"v2/account-management/{path}") { Content = JsonContent.Create(body) };

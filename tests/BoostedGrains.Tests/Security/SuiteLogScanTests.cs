@@ -30,6 +30,9 @@ public sealed class SuiteLogScanTests(SuiteLogScanTests.Fixture boosted, ITestOu
         {
             // One retry is enough to put a retried exchange's lines in the log the scan reads.
             ["Boosted:MaxRetries"] = "1",
+            // "analytics" is allowed here so that Boosted itself refuses it (invalid_scope): the test is about that refusal.
+            ["Boosted:AllowedUserScopes:0"] = "thread",
+            ["Boosted:AllowedUserScopes:1"] = "analytics",
         };
     }
 

@@ -1,3 +1,4 @@
+using BoostedGrains.Boosted;
 using System.Text.Json;
 using BoostedGrains.Errors;
 
@@ -14,9 +15,9 @@ public sealed class BoostedAccountClientTests
         var tokens = new CountingManagementTokens();
         await using var harness = new ClientHarness(server.Url, managementTokens: tokens);
 
-        var userId = await harness.Accounts.EnsureUserAsync("w-1", "partner user/1", "a@example.com", null);
+        var user = await harness.Accounts.EnsureUserAsync("w-1", "partner user/1", "a@example.com", null);
 
-        Assert.Equal("u-42", userId);
+        Assert.Equal(new BoostedUser("u-42", "w-1"), user);
         Assert.Equal(2, server.Requests.Count);
         var (create, get) = (server.Requests[0], server.Requests[1]);
         Assert.Equal(("PUT", "/v2/account-management/user"), (create.Method, create.Path));
