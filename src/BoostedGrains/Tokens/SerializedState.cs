@@ -25,6 +25,20 @@ internal sealed class SerializedState<T>(IPersistentState<T> state)
         return write;
     }
 
+    /// <summary>After any write under way, reads the stored state again (another activation may have written it).</summary>
+    public Task ReloadAsync()
+    {
+        var read = ReadAfterAsync(_lastWrite);
+        _lastWrite = read;
+        return read;
+    }
+
+    private async Task ReadAfterAsync(Task previous)
+    {
+        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        await state.ReadStateAsync();
+    }
+
     private async Task WriteAfterAsync(Task previous, Func<T, bool> update)
     {
         // The previous write's failure belongs to its own caller; this update still gets its own attempt.
