@@ -15,6 +15,8 @@ if (Runs("3") || Runs("5"))
     await ColdStormScenario.RunAsync(settings, report, storms: Runs("3"), memory: Runs("5"));
 if (Runs("4"))
     await SteadyStateScenario.RunAsync(settings, report);
+if (Runs("6"))
+    await IdleGapsScenario.RunAsync(settings, report);
 
 var markdown = report.ToMarkdown();
 Console.WriteLine();

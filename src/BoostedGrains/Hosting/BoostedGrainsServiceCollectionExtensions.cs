@@ -1,7 +1,11 @@
 using BoostedGrains.Boosted;
 using BoostedGrains.Keys;
+using BoostedGrains.Tokens;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace BoostedGrains.Hosting;
 
@@ -12,6 +16,13 @@ public static class BoostedGrainsServiceCollectionExtensions
     public static IServiceCollection AddBoostedGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<JwksOptions>().Bind(configuration.GetSection(JwksOptions.SectionName));
+        services.AddOptions<TokenOptions>().Bind(configuration.GetSection(TokenOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<UserTokenProtector>();
+        // Per grain class, so that only user grains follow Tokens__IdleDeactivation.
+        services.AddOptions<GrainCollectionOptions>().Configure<IOptions<TokenOptions>>((collection, tokens) =>
+            collection.ClassSpecificCollectionAge[typeof(UserTokenGrain).FullName!] = tokens.Value.IdleDeactivation);
         return services.AddBoostedKeys(configuration).AddBoostedTokens(configuration);
     }
 }

@@ -64,6 +64,12 @@ internal sealed class RenewableToken(BoostedOptions options, TimeProvider time, 
         return true;
     }
 
+    /// <summary>
+    /// Takes a token obtained at <paramref name="obtainedAt"/> (by an earlier activation) as the current one, with the
+    /// margin and refresh window it had when it was new.
+    /// </summary>
+    public void Restore(AccessToken token, DateTimeOffset obtainedAt) => Accept(token, obtainedAt);
+
     /// <summary>Forgets the current token, so that the next caller waits for a new exchange.</summary>
     public void Invalidate()
     {
@@ -101,24 +107,30 @@ internal sealed class RenewableToken(BoostedOptions options, TimeProvider time, 
             _nextBackgroundAttempt = time.GetUtcNow() + BackgroundRetryDelay;
             throw;
         }
-        Accept(token);
+        Accept(token, time.GetUtcNow());
         return token;
     }
 
-    private void Accept(AccessToken token)
+    /// <summary>True when a token obtained and expiring at these times may still be handed out at <paramref name="now"/>.</summary>
+    public static bool IsUsable(BoostedOptions options, DateTimeOffset obtainedAt, DateTimeOffset expiresAt, DateTimeOffset now) =>
+        now < expiresAt - Margin(options, expiresAt - obtainedAt);
+
+    // Short-lived tokens (tests, or a Boosted that shortens them) keep most of their life usable.
+    private static TimeSpan Margin(BoostedOptions options, TimeSpan lifetime) =>
+        TimeSpan.FromTicks(Math.Min(options.ExpirySafetyMargin.Ticks, Math.Max(0, lifetime.Ticks / 10)));
+
+    private void Accept(AccessToken token, DateTimeOffset obtainedAt)
     {
-        var now = time.GetUtcNow();
-        var lifetime = token.ExpiresAt - now;
-        // Short-lived tokens (tests, or a Boosted that shortens them) keep most of their life usable.
-        _margin = TimeSpan.FromTicks(Math.Min(options.ExpirySafetyMargin.Ticks, Math.Max(0, lifetime.Ticks / 10)));
+        var lifetime = token.ExpiresAt - obtainedAt;
+        _margin = Margin(options, lifetime);
         // Jitter spreads the renewals of tokens obtained together (design rule 2).
         var fraction = Math.Min(0.95, options.RefreshAheadFraction + Random.Shared.NextDouble() * options.RefreshAheadJitter);
-        var refreshAt = now + lifetime * fraction;
+        var refreshAt = obtainedAt + lifetime * fraction;
         RefreshAt = refreshAt < token.ExpiresAt - _margin ? refreshAt : token.ExpiresAt - _margin;
         _current = token;
         _currentHash = token.Sha256;
-        _nextBackgroundAttempt = now;
-        LastRenewal = now;
+        _nextBackgroundAttempt = obtainedAt;
+        LastRenewal = obtainedAt;
         renewed?.Invoke();
     }
 }

@@ -33,6 +33,13 @@ internal sealed class SerializedState<T>(IPersistentState<T> state)
     /// <summary>Makes <see cref="Current"/> what storage holds, if a failed write may have left it ahead; throws while storage is unreachable.</summary>
     public Task EnsureStoredAsync() => _mustReload ? UpdateAsync(static _ => false) : Task.CompletedTask;
 
+    /// <summary>After any write under way, reads the stored state again (another activation may have written it).</summary>
+    public Task ReloadAsync()
+    {
+        _mustReload = true;
+        return UpdateAsync(static _ => false);
+    }
+
     private async Task WriteAfterAsync(Task previous, Func<T, bool> update)
     {
         // The previous write's failure belongs to its own caller; this update still gets its own attempt.

@@ -15,7 +15,9 @@ namespace BoostedGrains.Tokens;
 /// flight, and every caller that needs a new token awaits the same exchange. Refresh ahead has two triggers: a call
 /// that finds the token in its refresh window renews it in the background, and a one-shot timer at the start of the
 /// window renews it if it was handed out recently, so a user active shortly before the window does not wait after it.
-/// The timer does not keep the grain alive, so idle users are renewed only when they ask again.
+/// The timer does not keep the grain alive, so idle users are renewed only when they ask again. Every renewal is
+/// stored encrypted (<c>Tokens__Persist</c>), so a new activation (after idling, a restart, a duplicate activation)
+/// serves the stored token while it is valid instead of exchanging again.
 /// </summary>
 [Reentrant]
 public sealed class UserTokenGrain(
@@ -24,6 +26,8 @@ public sealed class UserTokenGrain(
     BoostedAccountClient accountClient,
     IAssertionSigner signer,
     IOptions<BoostedOptions> options,
+    IOptions<TokenOptions> tokenOptions,
+    UserTokenProtector protector,
     TimeProvider time,
     TokenMetrics metrics,
     ILogger<UserTokenGrain> logger) : Grain, IUserTokenGrain, IUserTokenAdminGrain
@@ -31,6 +35,7 @@ public sealed class UserTokenGrain(
     private readonly SerializedState<UserTokenState> _state = new(state);
     private readonly BoostedOptions _options = options.Value;
     private readonly IReadOnlySet<string> _allowedScopes = options.Value.EffectiveAllowedUserScopes;
+    private readonly bool _persist = tokenOptions.Value.Persist;
     private readonly Dictionary<string, RenewableToken> _tokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IGrainTimer> _refreshTimers = new(StringComparer.Ordinal);
     private readonly SingleFlight<string> _provisioning = new();
@@ -65,8 +70,13 @@ public sealed class UserTokenGrain(
         ArgumentException.ThrowIfNullOrWhiteSpace(accessTokenSha256);
         foreach (var (scope, token) in _tokens)
         {
-            if (token.Reject(accessTokenSha256, () => ExchangeAsync(scope)))
-                break;
+            if (!string.Equals(token.Current?.Sha256, accessTokenSha256.Trim(), StringComparison.OrdinalIgnoreCase))
+                continue;
+            // Cleared before the renewal starts, so that the renewal's read of the state cannot bring the token back.
+            if (_persist)
+                _ = ForgetStoredAsync(s => s.Tokens.Remove(scope));
+            token.Reject(accessTokenSha256, () => ExchangeAsync(scope));
+            break;
         }
         return Task.CompletedTask;
     }
@@ -120,10 +130,10 @@ public sealed class UserTokenGrain(
     public Task<UserTokenStatus> GetStatusAsync()
     {
         var stored = _state.Current;
-        var token = _tokens.GetValueOrDefault(UserScope);
+        var token = Token(UserScope);
         return Task.FromResult(new UserTokenStatus(
             UserId, stored.BoostedUserId is not null, stored.BoostedUserId, stored.Workspace,
-            token?.Current?.ExpiresAt, token?.LastRenewal, _lastError));
+            token.Current?.ExpiresAt, token.LastRenewal, _lastError));
     }
 
     /// <inheritdoc />
@@ -147,9 +157,10 @@ public sealed class UserTokenGrain(
         _ = UserId;
         await _state.UpdateAsync(s =>
         {
-            if (s.BoostedUserId is null)
+            if (s.BoostedUserId is null && s.Tokens.Count == 0)
                 return false;
             s.BoostedUserId = s.Workspace = null;
+            s.Tokens.Clear();
             return true;
         });
         _identityGeneration++;
@@ -167,8 +178,19 @@ public sealed class UserTokenGrain(
         {
             token = new RenewableToken(_options, time, metrics, "user", () => ScheduleRefresh(scope));
             _tokens[scope] = token;
+            if (_persist && _state.Current.Tokens.GetValueOrDefault(scope) is { } stored && Unprotect(scope, stored) is { } restored)
+                token.Restore(restored, stored.ObtainedAt);
         }
         return token;
+    }
+
+    private AccessToken? Unprotect(string scope, StoredToken stored)
+    {
+        if (protector.TryUnprotect(UserId, scope, stored) is { } token)
+            return token;
+        logger.LogWarning("The stored {Scope} token of user {UserId} does not decrypt (KEK '{KekId}' is not configured, or the data "
+            + "was altered or belongs to another user): it is discarded and a new one exchanged.", scope, this.GetPrimaryKeyString(), stored.KekId);
+        return null;
     }
 
     private async Task<AccessToken> ExchangeAsync(string scope)
@@ -180,6 +202,15 @@ public sealed class UserTokenGrain(
                 // Each exchange is tagged with the identity it is signed for: one that a re-provisioning overtook while
                 // it was in flight (a refresh-ahead renewal, typically) is dropped, not served for an hour.
                 var generation = _identityGeneration;
+                StoredToken? seen = null;
+                if (_persist)
+                {
+                    // Another activation of this grain (during membership changes) may have renewed already.
+                    await ReloadForAdoptionAsync();
+                    seen = _state.Current.Tokens.GetValueOrDefault(scope);
+                    if (Adoptable(scope, seen) is { } adopted)
+                        return adopted;
+                }
                 var boostedUserId = await EnsureProvisionedAsync();
                 var subject = _options.SubjectClaim == SubjectClaim.ExternalUserId ? UserId : boostedUserId;
                 // A fresh assertion per attempt: a retry after a lost answer must not replay the jti.
@@ -190,7 +221,7 @@ public sealed class UserTokenGrain(
                     continue;
                 }
                 _lastError = null;
-                return token;
+                return _persist ? await StoreAsync(scope, token, seen) : token;
             }
         }
         catch (Exception e)
@@ -204,6 +235,74 @@ public sealed class UserTokenGrain(
             if (scope != UserScope && _tokens.GetValueOrDefault(scope)?.Current is null)
                 RemoveSlot(scope);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes the new token; when the write meets another activation's newer token (an ETag conflict re-read it), that
+    /// token wins and is returned instead. A failed write costs only persistence: the token is served anyway.
+    /// </summary>
+    private async Task<AccessToken> StoreAsync(string scope, AccessToken token, StoredToken? seen)
+    {
+        AccessToken? winner = null;
+        var sealedToken = protector.Protect(UserId, token, time.GetUtcNow());
+        try
+        {
+            await _state.UpdateAsync(s =>
+            {
+                var stored = s.Tokens.GetValueOrDefault(scope);
+                if (stored is not null && !SameCiphertext(stored, seen) && !ReferenceEquals(stored, sealedToken)
+                    && (winner = Adoptable(scope, stored)) is not null)
+                    return false;
+                winner = null;
+                s.Tokens[scope] = sealedToken;
+                return true;
+            });
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Storing the {Scope} token of user {UserId} failed ({Error}): it is served, but a new activation will exchange again.",
+                scope, this.GetPrimaryKeyString(), e.GetType().Name);
+        }
+        return winner ?? token;
+    }
+
+    /// <summary>A stored token that another activation wrote, if it is valid and outlives the one held here.</summary>
+    private AccessToken? Adoptable(string scope, StoredToken? stored)
+    {
+        var held = _tokens.GetValueOrDefault(scope)?.Current;
+        if (stored is null || stored.ExpiresAt <= (held?.ExpiresAt ?? DateTimeOffset.MinValue)
+            || !RenewableToken.IsUsable(_options, stored.ObtainedAt, stored.ExpiresAt, time.GetUtcNow()))
+            return null;
+        var token = Unprotect(scope, stored);
+        return token is not null && token.Sha256 != held?.Sha256 ? token : null;
+    }
+
+    // Storage out of reach must not stop an exchange: without the read, only the adoption of a twin's token is missed.
+    private async Task ReloadForAdoptionAsync()
+    {
+        try
+        {
+            await _state.ReloadAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogDebug("Reading the stored tokens of user {UserId} failed ({Error}); exchanging without them.", this.GetPrimaryKeyString(), e.GetType().Name);
+        }
+    }
+
+    private static bool SameCiphertext(StoredToken stored, StoredToken? seen) =>
+        seen is not null && stored.Data.AsSpan().SequenceEqual(seen.Data);
+
+    private async Task ForgetStoredAsync(Func<UserTokenState, bool> forget)
+    {
+        try
+        {
+            await _state.UpdateAsync(forget);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Clearing a stored token of user {UserId} failed ({Error}).", this.GetPrimaryKeyString(), e.GetType().Name);
         }
     }
 

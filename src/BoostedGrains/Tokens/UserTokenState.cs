@@ -1,6 +1,6 @@
 namespace BoostedGrains.Tokens;
 
-/// <summary>What a user grain persists: the Boosted identity and the profile, never a token.</summary>
+/// <summary>What a user grain persists: the Boosted identity, the profile, and the current tokens, encrypted.</summary>
 [GenerateSerializer]
 public sealed class UserTokenState
 {
@@ -14,4 +14,7 @@ public sealed class UserTokenState
 
     /// <summary>The profile to create the user with.</summary>
     [Id(3)] public UserProfile? Profile { get; set; }
+
+    /// <summary>The current token per scope, encrypted (empty when <c>Tokens__Persist</c> is false).</summary>
+    [Id(4)] public Dictionary<string, StoredToken> Tokens { get; set; } = new(StringComparer.Ordinal);
 }

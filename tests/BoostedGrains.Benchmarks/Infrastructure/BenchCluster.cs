@@ -4,6 +4,8 @@ using BoostedGrains.Boosted;
 using BoostedGrains.Emulator;
 using BoostedGrains.Keys;
 using BoostedGrains.Silo.Hosting;
+using BoostedGrains.Tokens;
+using Orleans.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -94,8 +96,20 @@ public sealed class BenchCluster : IAsyncDisposable
                 "--Logging:LogLevel:Polly=Error",
                 "--Logging:LogLevel:BoostedGrains=Error",
                 .. spec.MaxQueuedRequests is { } queue ? [$"--Boosted:MaxQueuedRequests={queue}"] : Array.Empty<string>(),
+                $"--Tokens:Persist={spec.PersistTokens}",
             ];
-            var silo = await SiloApp.CreateAsync(args, builder => builder.Logging.ClearProviders().AddSimpleConsole());
+            var silo = await SiloApp.CreateAsync(args, builder =>
+            {
+                builder.Logging.ClearProviders().AddSimpleConsole();
+                if (spec.UserIdleDeactivation is { } idle)
+                {
+                    builder.Services.PostConfigure<GrainCollectionOptions>(options =>
+                    {
+                        options.CollectionQuantum = TimeSpan.FromSeconds(1);
+                        options.ClassSpecificCollectionAge[typeof(UserTokenGrain).FullName!] = idle;
+                    });
+                }
+            });
             silo.MapPost(NoopPath, () => Results.Ok());
             await silo.StartAsync();
             cluster._silos.Add(silo);

@@ -33,6 +33,14 @@ public sealed record BenchSettings
     // Row 5: memory.
     public required int MemoryUsers { get; init; }
 
+    // Row 6: sessions with idle gaps, compressed time.
+    public required int IdleGapUsers { get; init; }
+    public required int IdleGapLifetimeSeconds { get; init; }
+    public int IdleGapLifetimes { get; init; } = 3;
+
+    /// <summary>Gaps are drawn up to this many token lifetimes: most exceed the collection age (a quarter lifetime), some the lifetime.</summary>
+    public double IdleGapMaxFactor { get; init; } = 1.5;
+
     public static BenchSettings Parse(string[] args)
     {
         var full = args.Contains("--full");
@@ -47,6 +55,7 @@ public sealed record BenchSettings
                 WarmupPerSide = TimeSpan.FromSeconds(4), MeasurePerSide = TimeSpan.FromSeconds(12), Slices = 6,
                 SteadyUsers = 5_000, SteadyRequestsPerSecond = 1_000, SteadyLifetimeSeconds = 20, SteadyLifetimes = 10,
                 MemoryUsers = 100_000,
+                IdleGapUsers = 2_000, IdleGapLifetimeSeconds = 40, IdleGapLifetimes = 5,
             }
             : new BenchSettings
             {
@@ -55,6 +64,7 @@ public sealed record BenchSettings
                 WarmupPerSide = TimeSpan.FromSeconds(1), MeasurePerSide = TimeSpan.FromSeconds(2),
                 SteadyUsers = 1_000, SteadyRequestsPerSecond = 800, SteadyLifetimeSeconds = 3, SteadyLifetimes = 3,
                 MemoryUsers = 10_000, StormWithDefaults = false,
+                IdleGapUsers = 300, IdleGapLifetimeSeconds = 16,
             };
     }
 

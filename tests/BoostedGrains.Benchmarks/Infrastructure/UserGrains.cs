@@ -28,7 +28,7 @@ public static class UserGrains
         return failures;
     }
 
-    /// <summary>Deactivates every user grain: tokens are dropped, the persisted Boosted identity stays.</summary>
+    /// <summary>Deactivates every user grain; their state (Boosted identity, stored tokens) stays.</summary>
     public static async Task DeactivateAllAsync(IClusterClient client, TimeSpan? timeout = null)
     {
         var management = client.GetGrain<IManagementGrain>(0);

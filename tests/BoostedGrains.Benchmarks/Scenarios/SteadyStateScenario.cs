@@ -24,7 +24,8 @@ public static class SteadyStateScenario
         var users = Enumerable.Range(0, settings.SteadyUsers).Select(i => $"steady-{i}").ToArray();
 
         // Provision every user first (without Boosted latency, to save time) and learn their Boosted IDs, which the
-        // baselines put in their assertions; then drop the grains' tokens so that all contenders start cold.
+        // baselines put in their assertions; then deactivate the grains. Their stored short-lived tokens expire during the
+        // warm-up lifetime, so all contenders start the measured lifetimes alike.
         cluster.SetBoostedLatency(0);
         var failed = await UserGrains.FetchAllAsync(cluster.Client, users);
         if (failed > 0)

@@ -3,7 +3,7 @@ using BoostedGrains.Emulator;
 
 namespace BoostedGrains.Hosting.Tests.Infrastructure;
 
-/// <summary>Reads <c>GET /_emulator/stats</c> over HTTP, as an operator would from the emulator process.</summary>
+/// <summary>Reads <c>GET /_emulator/stats</c> and sets <c>POST /_emulator/faults</c> over HTTP, as an operator would on the emulator process.</summary>
 internal static class EmulatorStatsClient
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
@@ -11,4 +11,10 @@ internal static class EmulatorStatsClient
     public static async Task<EmulatorStats> GetAsync(Uri emulator) =>
         await Http.GetFromJsonAsync<EmulatorStats>(new Uri(emulator, "_emulator/stats"))
         ?? throw new InvalidOperationException("The emulator answered no stats.");
+
+    public static async Task SetFaultsAsync(Uri emulator, EmulatorFaults faults)
+    {
+        using var response = await Http.PostAsJsonAsync(new Uri(emulator, "_emulator/faults"), faults);
+        response.EnsureSuccessStatusCode();
+    }
 }

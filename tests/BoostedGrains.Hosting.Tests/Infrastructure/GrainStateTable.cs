@@ -1,3 +1,4 @@
+using System.Text;
 using Azure.Data.Tables;
 
 namespace BoostedGrains.Hosting.Tests.Infrastructure;
@@ -18,5 +19,24 @@ internal static class GrainStateTable
                 rows.Add(row);
         }
         return rows;
+    }
+
+    /// <summary>Every property of the row: binary values as they are, strings as UTF-8, and all of it as text.</summary>
+    public static (byte[] Bytes, string Text) Dump(TableEntity row)
+    {
+        var bytes = new List<byte>();
+        foreach (var value in row.Select(p => p.Value))
+        {
+            bytes.AddRange(value switch
+            {
+                byte[] binary => binary,
+                BinaryData data => data.ToArray(),
+                string text => Encoding.UTF8.GetBytes(text),
+                _ => Encoding.UTF8.GetBytes(value?.ToString() ?? ""),
+            });
+            bytes.Add(0);
+        }
+        var all = bytes.ToArray();
+        return (all, Encoding.UTF8.GetString(all));
     }
 }

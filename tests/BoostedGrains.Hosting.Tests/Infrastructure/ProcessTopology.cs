@@ -52,6 +52,20 @@ internal sealed class ProcessTopology : IAsyncDisposable
         await silo.WaitHealthyAsync(StartTimeout);
     }
 
+    /// <summary>Stops silo <paramref name="index"/> gracefully (SIGTERM), as a deployment does, and starts it again on its ports.</summary>
+    public async Task RestartSiloAsync(int index)
+    {
+        var old = _silos[index];
+        old.Process.Terminate();
+        if (!await old.Process.WaitForExitAsync(StartTimeout))
+            throw new TimeoutException($"{old.Process.Name} did not exit after SIGTERM.\n{old.Process.Output}");
+        await old.DisposeAsync();
+        await StartSiloAsync(index);
+    }
+
+    /// <summary>Switches the emulator's faults (<c>POST /_emulator/faults</c>).</summary>
+    public Task SetFaultsAsync(EmulatorFaults faults) => EmulatorStatsClient.SetFaultsAsync(Settings.EmulatorUrl, faults);
+
     public string Output => string.Join('\n', _silos.Values.Select(s => s.Process.Output).Append(_emulator?.Output));
 
     public async ValueTask DisposeAsync()

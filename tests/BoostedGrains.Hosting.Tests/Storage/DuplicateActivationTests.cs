@@ -2,6 +2,7 @@ using BoostedGrains.Emulator;
 using BoostedGrains.Hierarchy;
 using BoostedGrains.Hosting.Tests.Infrastructure;
 using BoostedGrains.Keys;
+using BoostedGrains.Tokens;
 using Orleans.Storage;
 
 namespace BoostedGrains.Hosting.Tests.Storage;
@@ -26,18 +27,20 @@ public sealed class DuplicateActivationTests(AzuriteServer azurite)
         Assert.Null(await b.Grains.GetGrain<IAccountGrain>("twin-ws").GetInfoAsync());
         Assert.False((await b.Grains.GetUserTokenGrain(user).GetStatusAsync()).Provisioned);
         await a.Grains.GetUserTokenGrain(user).SetProfileAsync(profile);
-        await a.Grains.GetUserTokenGrain(user).GetAccessTokenAsync();
+        var tokenOfA = await a.Grains.GetUserTokenGrain(user).GetAccessTokenAsync();
         var stored = await a.Grains.GetUserTokenGrain(user).GetStatusAsync();
 
         // B's stale activations now create: Boosted answers 409, they adopt, and their writes conflict.
         var workspace = await b.Grains.GetGrain<IAccountGrain>("twin-ws").EnsureCreatedAsync();
         await b.Grains.GetUserTokenGrain(user).SetProfileAsync(new UserProfile { Workspace = "twin-ws" });
-        await b.Grains.GetUserTokenGrain(user).GetAccessTokenAsync();
+        var tokenOfB = await b.Grains.GetUserTokenGrain(user).GetAccessTokenAsync();
 
         var stats = cluster.Emulator.GetStats();
         Assert.Equal(new EmulatorCreateCounts(1, 1, 1), stats.Creates);
         Assert.Equal(2, stats.Conflicts); // B's org and workspace creates; B's user grain re-read and needed no create
-        Assert.Equal(2, stats.Exchanges[stored.BoostedUserId!]); // one per activation, none lost to a conflict
+        // B read A's stored token before exchanging: the same token, no second exchange.
+        Assert.Equal(1, stats.Exchanges[stored.BoostedUserId!]);
+        Assert.Equal(tokenOfA.Value, tokenOfB.Value);
         var seenByB = await b.Grains.GetUserTokenGrain(user).GetStatusAsync();
         Assert.Equal((stored.BoostedUserId, "twin-ws"), (seenByB.BoostedUserId, seenByB.Workspace));
         Assert.Equal(stored.Workspace, workspace.ExternalId);
@@ -52,6 +55,31 @@ public sealed class DuplicateActivationTests(AzuriteServer azurite)
             Assert.Equal(workspace, await fresh.Grains.GetGrain<IAccountGrain>("twin-ws").GetInfoAsync());
         }
         Assert.Equal(new EmulatorCreateCounts(1, 1, 1), cluster.Emulator.GetStats().Creates);
+    }
+
+    [Fact]
+    public async Task Two_activations_renewing_at_once_serve_the_one_token_that_won_the_write()
+    {
+        await using var cluster = await StorageCluster.StartEmulatorAsync(azurite, silos: 2);
+        var (a, b) = await StartTwinsAsync(cluster);
+        const string user = "twin-renewal";
+        Assert.True(await a.Grains.GetGrain<IUserTokenAdminGrain>(user).OnboardAsync(null));
+        Assert.True((await b.Grains.GetUserTokenGrain(user).GetStatusAsync()).Provisioned);
+        // Slow answers hold both exchanges open together, so both activations read "no token" and both write.
+        cluster.Emulator.SetFaults(new EmulatorFaults { LatencyMs = 1_000 });
+
+        var tokens = await Task.WhenAll(a.Grains.GetUserTokenGrain(user).GetAccessTokenAsync(), b.Grains.GetUserTokenGrain(user).GetAccessTokenAsync());
+        cluster.Emulator.SetFaults(new EmulatorFaults());
+
+        var boostedUserId = (await a.Grains.GetUserTokenGrain(user).GetStatusAsync()).BoostedUserId!;
+        Assert.Equal(2, cluster.Emulator.GetStats().Exchanges[boostedUserId]);
+        Assert.Equal(tokens[0].Value, tokens[1].Value);
+        Assert.Equal(tokens[0].Value, (await a.Grains.GetUserTokenGrain(user).GetAccessTokenAsync()).Value);
+        Assert.Equal(tokens[0].Value, (await b.Grains.GetUserTokenGrain(user).GetAccessTokenAsync()).Value);
+        await cluster.StopSilosAsync();
+        await using var fresh = await InProcessSilo.StartAsync(cluster.Settings.Silo(0));
+        Assert.Equal(tokens[0].Value, (await fresh.Grains.GetUserTokenGrain(user).GetAccessTokenAsync()).Value);
+        Assert.Equal(2, cluster.Emulator.GetStats().Exchanges[boostedUserId]);
     }
 
     [Fact]

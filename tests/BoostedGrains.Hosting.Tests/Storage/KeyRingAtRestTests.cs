@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text;
 using Azure.Data.Tables;
 using BoostedGrains.Hosting.Tests.Infrastructure;
 using BoostedGrains.Keys;
@@ -29,7 +28,7 @@ public sealed class KeyRingAtRestTests(AzuriteServer azurite)
 
         var rows = await GrainStateTable.RowsAsync(cluster.Settings.ConnectionString, cluster.Settings.ServiceId, "keyring");
         var row = Assert.Single(rows);
-        var stored = Dump(row);
+        var stored = GrainStateTable.Dump(row);
         // The row is the ring: the public modulus and the KEK id are there ...
         Assert.Contains(Base64Url.EncodeToString(parameters.Modulus!), stored.Text);
         Assert.Contains(cluster.Settings.KekId, stored.Text);
@@ -47,23 +46,4 @@ public sealed class KeyRingAtRestTests(AzuriteServer azurite)
 
     private static long ManagementExchanges(StorageCluster cluster) =>
         cluster.Emulator.GetStats().Exchanges.GetValueOrDefault(cluster.Settings.ClientId);
-
-    /// <summary>Every property of the row: binary values as they are, strings as UTF-8, and all of it as text.</summary>
-    private static (byte[] Bytes, string Text) Dump(TableEntity row)
-    {
-        var bytes = new List<byte>();
-        foreach (var value in row.Select(p => p.Value))
-        {
-            bytes.AddRange(value switch
-            {
-                byte[] binary => binary,
-                BinaryData data => data.ToArray(),
-                string text => Encoding.UTF8.GetBytes(text),
-                _ => Encoding.UTF8.GetBytes(value?.ToString() ?? ""),
-            });
-            bytes.Add(0);
-        }
-        var all = bytes.ToArray();
-        return (all, Encoding.UTF8.GetString(all));
-    }
 }
