@@ -1,5 +1,6 @@
 using BoostedGrains.Boosted;
 using BoostedGrains.Keys;
+using BoostedGrains.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,10 +9,15 @@ namespace BoostedGrains.Hosting;
 /// <summary>Registers everything a silo needs to serve Boosted tokens.</summary>
 public static class BoostedGrainsServiceCollectionExtensions
 {
-    /// <summary>Adds the key ring, the assertion signer, the Boosted clients and the token grains' services.</summary>
+    /// <summary>
+    /// Adds the key ring, the assertion signer, the Boosted clients, the token grains' services, and the filter that
+    /// keeps Orleans clients away from the silo-only grains.
+    /// </summary>
     public static IServiceCollection AddBoostedGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<JwksOptions>().Bind(configuration.GetSection(JwksOptions.SectionName));
+        // What ISiloBuilder.AddIncomingGrainCallFilter does: Orleans runs every registered IIncomingGrainCallFilter.
+        services.AddSingleton<IIncomingGrainCallFilter, SiloCallersOnlyFilter>();
         return services.AddBoostedKeys(configuration).AddBoostedTokens(configuration);
     }
 }
