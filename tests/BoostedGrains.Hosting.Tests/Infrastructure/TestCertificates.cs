@@ -5,9 +5,10 @@ using System.Security.Cryptography.X509Certificates;
 namespace BoostedGrains.Hosting.Tests.Infrastructure;
 
 /// <summary>
-/// A throw-away PKI made in the test, written to a temporary folder: the cluster's CA, a silo certificate (server and
-/// client authentication, PFX), an app server's certificate (client authentication only, PEM with a separate key), and
-/// an app server certificate from a CA the cluster does not trust.
+/// A throw-away PKI made in the test, written to a temporary folder like Silo/dev-certs.sh's: the cluster's CA, a silo
+/// certificate (server and client authentication, PEM with a separate key), an app server's certificate (client
+/// authentication only, PFX with a password), and an app server certificate from a CA the cluster does not trust (one
+/// PEM file holding certificate and key).
 /// </summary>
 internal sealed class TestCertificates : IDisposable
 {
@@ -20,13 +21,13 @@ internal sealed class TestCertificates : IDisposable
 
     public string CaPath => Path.Combine(Folder, "ca.pem");
 
-    public string SiloPfxPath => Path.Combine(Folder, "silo.pfx");
+    public string SiloCertificatePath => Path.Combine(Folder, "silo.pem");
 
-    public string SiloPfxPassword { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12));
+    public string SiloKeyPath => Path.Combine(Folder, "silo.key");
 
-    public string AppCertificatePath => Path.Combine(Folder, "app.pem");
+    public string AppPfxPath => Path.Combine(Folder, "app.pfx");
 
-    public string AppKeyPath => Path.Combine(Folder, "app.key");
+    public string AppPfxPassword { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12));
 
     public string UntrustedPath => Path.Combine(Folder, "untrusted.pem");
 
@@ -40,11 +41,11 @@ internal sealed class TestCertificates : IDisposable
         File.WriteAllText(certificates.CaPath, ca.ExportCertificatePem());
 
         using var silo = Issue(ca, "CN=boostedgrains-silo", ServerAuthentication, ClientAuthentication);
-        File.WriteAllBytes(certificates.SiloPfxPath, silo.Export(X509ContentType.Pkcs12, certificates.SiloPfxPassword));
+        File.WriteAllText(certificates.SiloCertificatePath, silo.ExportCertificatePem());
+        File.WriteAllText(certificates.SiloKeyPath, silo.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
 
         certificates.App = Issue(ca, "CN=app-server", ClientAuthentication);
-        File.WriteAllText(certificates.AppCertificatePath, certificates.App.ExportCertificatePem());
-        File.WriteAllText(certificates.AppKeyPath, certificates.App.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        File.WriteAllBytes(certificates.AppPfxPath, certificates.App.Export(X509ContentType.Pkcs12, certificates.AppPfxPassword));
 
         using var untrusted = Issue(rogueCa, "CN=app-server", ClientAuthentication);
         File.WriteAllText(certificates.UntrustedPath, untrusted.ExportCertificatePem() + "\n" + untrusted.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
@@ -57,7 +58,8 @@ internal sealed class TestCertificates : IDisposable
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(1));
+        // Outlives every certificate it issues (a leaf may not end after its issuer).
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(2));
     }
 
     private static X509Certificate2 Issue(X509Certificate2 ca, string subject, params string[] usages)

@@ -29,15 +29,12 @@ public sealed class ClusterTlsTests(ClusterTlsTests.TlsCluster tls) : IClassFixt
         public async Task InitializeAsync()
         {
             Cluster = await StorageCluster.StartEmulatorAsync(connectionString: "", silos: 3);
-            await Cluster.StartSilosAsync(new Dictionary<string, string?>
+            await Cluster.StartSilosAsync(StorageCluster.With(TopologySettings.Tls(Certificates), new Dictionary<string, string?>
             {
                 ["Storage__AzureTableConnectionString"] = "",
                 ["Cluster__AdvertisedIP"] = null,
                 ["Cluster__PrimarySiloPort"] = Cluster.Settings.Silos[0].Silo.ToString(),
-                ["Tls__CertificatePath"] = Certificates.SiloPfxPath,
-                ["Tls__CertificatePassword"] = Certificates.SiloPfxPassword,
-                ["Tls__TrustedCaPath"] = Certificates.CaPath,
-            });
+            }));
         }
 
         /// <summary>An app server's settings: the gateways, the cluster, and (when given) its TLS settings.</summary>
@@ -68,8 +65,8 @@ public sealed class ClusterTlsTests(ClusterTlsTests.TlsCluster tls) : IClassFixt
     public async Task An_app_server_with_a_certificate_from_the_cluster_ca_gets_tokens_from_every_silo()
     {
         using var app = await StartAppServerAsync(tls.AppServer(
-            ("Tls:CertificatePath", tls.Certificates.AppCertificatePath),
-            ("Tls:CertificateKeyPath", tls.Certificates.AppKeyPath),
+            ("Tls:CertificatePath", tls.Certificates.AppPfxPath),
+            ("Tls:CertificatePassword", tls.Certificates.AppPfxPassword),
             ("Tls:TrustedCaPath", tls.Certificates.CaPath)));
         var tokens = app.Services.GetRequiredService<IBoostedTokenProvider>();
 
