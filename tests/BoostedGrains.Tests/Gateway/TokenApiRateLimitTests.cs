@@ -1,10 +1,8 @@
-using BoostedGrains.Testing;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using BoostedGrains.Silo.Hosting;
 using BoostedGrains.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
@@ -27,23 +25,16 @@ public sealed class TokenApiRateLimitTests : IAsyncLifetime
     {
         LogCapture.Suite.AddSecret(_keyA);
         LogCapture.Suite.AddSecret(_keyB);
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
-        var siloPort = FreePort.Next();
-        _app = await SiloApp.CreateAsync(
+        Uri url;
+        (_app, url) = await SiloHostFixture.StartSiloAsync("ratelimit",
         [
-            "--urls", url,
-            "--Cluster:ClusterId", $"ratelimit-{Guid.NewGuid():N}",
-            "--Cluster:SiloPort", siloPort.ToString(),
-            "--Cluster:PrimarySiloPort", siloPort.ToString(),
-            "--Cluster:GatewayPort", FreePort.Next().ToString(),
             $"--Gateway:ApiKeys:app-a={_keyA}",
             $"--Gateway:ApiKeys:app-b={_keyB}",
             $"--Gateway:RateLimit:TokenLimit={Budget}",
             $"--Gateway:RateLimit:TokensPerPeriod={Budget}",
             "--Gateway:RateLimit:ReplenishmentPeriod=00:10:00",
         ], builder => builder.Logging.AddProvider(LogCapture.Suite));
-        await _app.StartAsync();
-        _http = new HttpClient { BaseAddress = new Uri(url) };
+        _http = new HttpClient { BaseAddress = url };
     }
 
     public async Task DisposeAsync()

@@ -1,4 +1,3 @@
-using BoostedGrains.Testing;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -6,7 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using BoostedGrains.Diagnostics;
-using BoostedGrains.Silo.Hosting;
+using BoostedGrains.Tests.Gateway;
 using BoostedGrains.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -40,16 +39,8 @@ public sealed class AdminAuditTests(AdminAuditTests.Fixture silo) : IClassFixtur
         {
             LogCapture.Suite.AddSecret(AdminKey);
             using var imported = RSA.Create(2048);
-            var url = $"http://127.0.0.1:{FreePort.Next()}";
-            var siloPort = FreePort.Next();
-            _app = await SiloApp.CreateAsync(
-            [
-                "--urls", url,
-                "--Cluster:ClusterId", $"audit-{Guid.NewGuid():N}",
-                "--Cluster:SiloPort", siloPort.ToString(),
-                "--Cluster:PrimarySiloPort", siloPort.ToString(),
-                "--Cluster:GatewayPort", FreePort.Next().ToString(),
-            ], builder =>
+            Uri url;
+            (_app, url) = await SiloHostFixture.StartSiloAsync("audit", [], builder =>
             {
                 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
                 {
@@ -58,10 +49,8 @@ public sealed class AdminAuditTests(AdminAuditTests.Fixture silo) : IClassFixtur
                     ["KeyRing:Import:Kid"] = ImportedKid,
                 });
                 builder.Logging.SetMinimumLevel(LogLevel.Debug).AddProvider(LogCapture.Suite).AddProvider(Log);
-            });
-            Actions = new MetricCounter([_app.Services], "boostedgrains.admin.actions");
-            await _app.StartAsync();
-            Http = new HttpClient { BaseAddress = new Uri(url) };
+            }, beforeStart: app => Actions = new MetricCounter([app.Services], "boostedgrains.admin.actions")); // so that the import at start counts
+            Http = new HttpClient { BaseAddress = url };
             Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
         }
 
