@@ -1,3 +1,4 @@
+using BoostedGrains.Diagnostics;
 using BoostedGrains.Keys;
 using BoostedGrains.Silo.Gateway;
 using BoostedGrains.Tokens;
@@ -23,35 +24,53 @@ public static class AdminApi
         await GatewayErrors.HandleAsync(async () =>
             Results.Ok(new { keys = (await grains.GetKeyRing().ListKeysAsync()).Select(KeyView.From) }));
 
-    private static async Task<IResult> RotateAsync(IGrainFactory grains, SigningKeyCache cache, ILogger<AdminKeyFilter> logger) =>
-        await GatewayErrors.HandleAsync(async () =>
+    private static async Task<IResult> RotateAsync(HttpContext http, IGrainFactory grains, SigningKeyCache cache, AdminAudit audit) =>
+        await AuditedAsync(audit, "rotate", "keyring", http, async () =>
         {
             var key = await grains.GetKeyRing().RotateNowAsync();
             // This silo follows at once; the others within KeyRing__RefreshInterval.
             await cache.RefreshAsync();
-            logger.LogInformation("An operator rotated the signing keys: new key {Kid}", key.Kid);
-            return Results.Ok(KeyView.From(key));
+            return ("done", key.Kid, Results.Ok(KeyView.From(key)));
         });
 
-    private static async Task<IResult> RevokeAsync(string kid, IGrainFactory grains, SigningKeyCache cache, ILogger<AdminKeyFilter> logger) =>
-        await GatewayErrors.HandleAsync(async () =>
+    private static async Task<IResult> RevokeAsync(string kid, HttpContext http, IGrainFactory grains, SigningKeyCache cache, AdminAudit audit) =>
+        await AuditedAsync(audit, "revoke", kid, http, async () =>
         {
             if (!await grains.GetKeyRing().RevokeAsync(kid))
-                return Results.Problem(title: "No such key", detail: "No live key has this kid; GET /admin/keys lists them.",
-                    statusCode: StatusCodes.Status404NotFound, extensions: new Dictionary<string, object?> { ["code"] = "unknown_key" });
+                return ("not_found", kid, Results.Problem(title: "No such key", detail: "No live key has this kid; GET /admin/keys lists them.",
+                    statusCode: StatusCodes.Status404NotFound, extensions: new Dictionary<string, object?> { ["code"] = "unknown_key" }));
             await cache.RefreshAsync();
-            logger.LogWarning("An operator revoked signing key {Kid}", kid);
-            return Results.Ok(new { revoked = kid });
+            return ("done", kid, Results.Ok(new { revoked = kid }));
         });
 
     private static async Task<IResult> UserStatusAsync(HttpContext http, IGrainFactory grains) =>
         await GatewayErrors.HandleAsync(async () =>
             Results.Ok(UserStatusView.From(await grains.GetUserTokenGrain(RawUserId.Resolve(http)).GetStatusAsync())));
 
-    private static async Task<IResult> ReprovisionAsync(HttpContext http, IGrainFactory grains) =>
-        await GatewayErrors.HandleAsync(async () =>
+    private static async Task<IResult> ReprovisionAsync(HttpContext http, IGrainFactory grains, AdminAudit audit) =>
+        await AuditedAsync(audit, "reprovision", "user", http, async () =>
         {
-            var admin = grains.GetGrain<IUserTokenAdminGrain>(RawUserId.Resolve(http));
-            return Results.Ok(UserStatusView.From(await admin.ReprovisionAsync()));
+            var userId = RawUserId.Resolve(http);
+            var admin = grains.GetGrain<IUserTokenAdminGrain>(userId);
+            return ("done", userId, Results.Ok(UserStatusView.From(await admin.ReprovisionAsync())));
         });
+
+    // One audit event per action, whatever happens: the action's own outcome, or "failed" when it threw.
+    private static async Task<IResult> AuditedAsync(AdminAudit audit, string action, string target, HttpContext http,
+        Func<Task<(string Outcome, string Target, IResult Result)>> act)
+    {
+        var outcome = "failed";
+        try
+        {
+            return await GatewayErrors.HandleAsync(async () =>
+            {
+                (outcome, target, var result) = await act();
+                return result;
+            });
+        }
+        finally
+        {
+            audit.Record(action, target, AdminKeyFilter.Caller(http), outcome);
+        }
+    }
 }

@@ -1,4 +1,6 @@
+using BoostedGrains.Diagnostics;
 using BoostedGrains.Silo.Gateway;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BoostedGrains.Silo.Admin;
 
@@ -13,9 +15,10 @@ public static class AdminExtensions
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.SectionName));
         services.AddOptions<GatewayOptions>()
             .Validate<Microsoft.Extensions.Options.IOptions<AdminOptions>>(
-                (gateway, admin) => !gateway.ApiKeys.Intersect(admin.Value.ApiKeys).Any(),
+                (gateway, admin) => !gateway.ApiKeys.Values.Intersect(admin.Value.ApiKeys.Values).Any(),
                 "An Admin__ApiKeys__N value is also a Gateway__ApiKeys__N value: give operators keys of their own.")
             .ValidateOnStart();
+        services.TryAddSingleton<AdminAudit>();
         services.AddSingleton<AdminKeyFilter>();
         return services;
     }

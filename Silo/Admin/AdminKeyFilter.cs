@@ -1,4 +1,5 @@
 using System.Text;
+using BoostedGrains.Diagnostics;
 using BoostedGrains.Silo.Security;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -7,19 +8,32 @@ namespace BoostedGrains.Silo.Admin;
 
 /// <summary>
 /// Lets a request through only with an admin key: <c>Authorization: Bearer &lt;key&gt;</c>, or HTTP Basic with the key as
-/// password (so that a browser can open the dashboard). Gateway keys are not admin keys.
+/// password (so that a browser can open the dashboard). Gateway keys are not admin keys. A wrong key is audited as
+/// <c>login_failed</c>; a request with no key at all is not (a browser asks without one first).
 /// </summary>
-public sealed class AdminKeyFilter(IOptions<AdminOptions> options) : IEndpointFilter
+public sealed class AdminKeyFilter(IOptions<AdminOptions> options, AdminAudit audit) : IEndpointFilter
 {
+    private const string CallerItem = "BoostedGrains.AdminCaller";
+
     private readonly ApiKeySet _keys = new(options.Value.ApiKeys);
 
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var presented = Presented(context.HttpContext.Request.Headers.Authorization.ToString());
+        var http = context.HttpContext;
+        var presented = Presented(http.Request.Headers.Authorization.ToString());
         if (presented is null)
-            return ValueTask.FromResult(Unauthorized(context.HttpContext, "Send an admin key as 'Authorization: Bearer <key>' (or as the Basic password)."));
-        return _keys.Contains(presented) ? next(context) : ValueTask.FromResult(Unauthorized(context.HttpContext, "The key is not one of Admin__ApiKeys."));
+            return ValueTask.FromResult(Unauthorized(http, "Send an admin key as 'Authorization: Bearer <key>' (or as the Basic password)."));
+        if (_keys.NameOf(presented) is not { } caller)
+        {
+            audit.Record("login_failed", http.Request.Path, caller: "unknown key", "refused");
+            return ValueTask.FromResult(Unauthorized(http, "The key is not one of Admin__ApiKeys."));
+        }
+        http.Items[CallerItem] = caller;
+        return next(context);
     }
+
+    /// <summary>The configured name of the admin key that this request passed the filter with.</summary>
+    public static string Caller(HttpContext http) => http.Items[CallerItem] as string ?? "unknown key";
 
     private static string? Presented(string header)
     {

@@ -10,11 +10,17 @@ public sealed class ApiKeyFilter(IOptions<GatewayOptions> options) : IEndpointFi
 
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var header = context.HttpContext.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (!context.HttpContext.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return ValueTask.FromResult(Unauthorized(context.HttpContext, "Send the API key as 'Authorization: Bearer <key>'."));
 
-        return _keys.Contains(header["Bearer ".Length..].Trim()) ? next(context) : ValueTask.FromResult(Unauthorized(context.HttpContext, "The API key is not one of Gateway__ApiKeys."));
+        return KeyName(context.HttpContext) is not null ? next(context) : ValueTask.FromResult(Unauthorized(context.HttpContext, "The API key is not one of Gateway__ApiKeys."));
+    }
+
+    /// <summary>The configured name of the API key the request presents, or null when it presents none of them.</summary>
+    public string? KeyName(HttpContext http)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? _keys.NameOf(header["Bearer ".Length..].Trim()) : null;
     }
 
     private static object? Unauthorized(HttpContext http, string detail)

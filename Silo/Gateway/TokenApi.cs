@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BoostedGrains.Errors;
 using BoostedGrains.Tokens;
+using Microsoft.Extensions.Options;
 
 namespace BoostedGrains.Silo.Gateway;
 
@@ -9,7 +10,10 @@ public static class TokenApi
 {
     private const int MaxBodyBytes = 16 * 1024;
 
-    /// <summary>Maps <c>POST /v1/users/{userId}/token</c> and <c>POST /v1/users/{userId}/token/rejected</c> behind API keys.</summary>
+    /// <summary>
+    /// Maps <c>POST /v1/users/{userId}/token</c> and <c>POST /v1/users/{userId}/token/rejected</c> behind API keys, rate
+    /// limited per key unless <c>Gateway__RateLimit__Enabled</c> is false.
+    /// </summary>
     public static RouteGroupBuilder MapTokenApi(this IEndpointRouteBuilder endpoints)
     {
         // The registered singleton, not AddEndpointFilter<ApiKeyFilter>(): that form constructs the filter on every request,
@@ -17,6 +21,8 @@ public static class TokenApi
         var users = endpoints.MapGroup("/v1/users/{userId}").AddEndpointFilter(endpoints.ServiceProvider.GetRequiredService<ApiKeyFilter>());
         users.MapPost("/token", GetTokenAsync);
         users.MapPost("/token/rejected", ReportRejectedAsync);
+        if (endpoints.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value.RateLimit.Enabled)
+            users.RequireRateLimiting(TokenApiRateLimit.PolicyName);
         return users;
     }
 

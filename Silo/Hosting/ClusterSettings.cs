@@ -32,6 +32,12 @@ public sealed class ClusterSettings
     /// </summary>
     public string? AdvertisedIP { get; set; }
 
+    /// <summary>
+    /// <c>Cluster__ListenOnAnyAddress</c>: listen on every address of the host instead of the advertised one only (default
+    /// false). Needed where the advertised address is not the host's own, behind NAT.
+    /// </summary>
+    public bool ListenOnAnyAddress { get; set; }
+
     /// <summary><c>Cluster__ProbeTimeout</c>: how long a silo waits for a probe answer (Orleans default 5 s). Shorten only in tests.</summary>
     public TimeSpan? ProbeTimeout { get; set; }
 

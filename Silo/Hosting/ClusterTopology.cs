@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Azure.Data.Tables;
+using BoostedGrains.Client;
 using BoostedGrains.Hosting;
 using BoostedGrains.Keys;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,8 @@ namespace BoostedGrains.Silo.Hosting;
 
 /// <summary>
 /// Chooses clustering and grain storage: Azure Table storage when <c>Storage__AzureTableConnectionString</c> is set,
-/// otherwise localhost clustering and in-memory state (the embedded default).
+/// otherwise localhost clustering and in-memory state (the embedded default). Mutual TLS on both Orleans ports when
+/// <c>Tls__*</c> names a certificate.
 /// </summary>
 public static class ClusterTopology
 {
@@ -19,6 +21,9 @@ public static class ClusterTopology
     {
         var cluster = configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
         silo.Configure<ClusterMembershipOptions>(options => ApplyMembership(cluster, options));
+        var tls = ClusterTlsOptions.FromConfiguration(configuration);
+        if (tls.Enabled)
+            silo.UseClusterTls(tls);
         var connectionString = configuration["Storage:AzureTableConnectionString"];
         if (string.IsNullOrWhiteSpace(connectionString))
         {
@@ -30,13 +35,15 @@ public static class ClusterTopology
 
         // Keys outlive the process in Azure storage, so an ephemeral KEK would lock them away at the next restart.
         silo.Services.AddSingleton<IValidateOptions<KeyRingOptions>, PersistentKekRequirement>();
+        if (!tls.Enabled)
+            silo.Services.AddHostedService<PlaintextClusterWarning>();
         silo.Configure<ClusterOptions>(options =>
         {
             options.ClusterId = cluster.ClusterId;
             options.ServiceId = cluster.ServiceId;
         });
         silo.ConfigureEndpoints(AdvertisedAddress(cluster.AdvertisedIP), cluster.SiloPort, cluster.GatewayPort,
-            listenOnAnyHostAddress: !string.IsNullOrWhiteSpace(cluster.AdvertisedIP));
+            listenOnAnyHostAddress: cluster.ListenOnAnyAddress);
         return silo
             .UseAzureStorageClustering(options => options.TableServiceClient = new TableServiceClient(connectionString))
             .AddAzureTableGrainStorage(GrainStorage.Name, options => options.TableServiceClient = new TableServiceClient(connectionString));

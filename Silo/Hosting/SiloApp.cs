@@ -40,10 +40,11 @@ public static class SiloApp
             builder.Services.AddSingleton<IValidateOptions<KeyRingOptions>, EphemeralKeyRingRequirement>();
         builder.Services.AddOptions<ClusterSettings>().Bind(configuration.GetSection(ClusterSettings.SectionName));
         builder.Services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName))
-            .Validate(gateway => gateway.ApiKeys.Any(key => !string.IsNullOrWhiteSpace(key)),
+            .Validate(gateway => gateway.ApiKeys.Values.Any(key => !string.IsNullOrWhiteSpace(key)),
                 "Gateway__ApiKeys__0 is not set: give at least one API key for app servers to present to the token API.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ApiKeyFilter>();
+        builder.Services.AddTokenApiRateLimit();
         builder.Services.AddProblemDetails();
         builder.Services.AddBoostedAdmin(configuration, embedded);
         builder.Services.AddBoostedHealth(configuration);
@@ -56,6 +57,7 @@ public static class SiloApp
 
         var app = builder.Build();
         app.UseStatusCodePages();
+        app.UseRateLimiter();
         app.MapBoostedJwks();
         app.MapTokenApi();
         app.MapBoostedHealth();

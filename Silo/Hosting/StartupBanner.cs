@@ -43,9 +43,9 @@ public sealed class StartupBanner(
         if (emulator is not null)
         {
             lines.Add($"  Boosted:    embedded emulator at {emulator.BaseUrl} (set Boosted__BaseUrl to use the real Boosted)");
-            if (gateway.Value.ApiKeys.Contains(GatewayOptions.DevelopmentApiKey))
+            if (gateway.Value.ApiKeys.ContainsValue(GatewayOptions.DevelopmentApiKey))
                 lines.Add($"  API key:    {GatewayOptions.DevelopmentApiKey} (development only; set Gateway__ApiKeys__0 for real use)");
-            if (admin?.ApiKeys.Contains(AdminOptions.DevelopmentApiKey) == true)
+            if (admin?.ApiKeys.ContainsValue(AdminOptions.DevelopmentApiKey) == true)
                 lines.Add($"  Admin key:  {AdminOptions.DevelopmentApiKey} (development only; set Admin__ApiKeys__0 for real use)");
         }
         Console.WriteLine(string.Join(Environment.NewLine, lines));

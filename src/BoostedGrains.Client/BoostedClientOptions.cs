@@ -23,7 +23,10 @@ public sealed class BoostedClientOptions
     /// <summary><c>BoostedClient__ResponseTimeout</c>: how long one grain call may take before failing (default 30 s).</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Options read from <paramref name="configuration"/>: the Silo's <c>Cluster</c> and <c>Storage</c> sections, then <c>BoostedClient</c>.</summary>
+    /// <summary><c>Tls__*</c>: mutual TLS to the gateways, the same settings as the silos'.</summary>
+    public ClusterTlsOptions Tls { get; set; } = new();
+
+    /// <summary>Options read from <paramref name="configuration"/>: the Silo's <c>Cluster</c>, <c>Storage</c> and <c>Tls</c> sections, then <c>BoostedClient</c>.</summary>
     public static BoostedClientOptions FromConfiguration(IConfiguration configuration)
     {
         var options = new BoostedClientOptions();
@@ -33,6 +36,7 @@ public sealed class BoostedClientOptions
         if (cluster.GetValue<int?>("GatewayPort") is { } port)
             options.GatewayPorts = [port];
         options.AzureTableConnectionString = configuration["Storage:AzureTableConnectionString"] is { Length: > 0 } connection ? connection : null;
+        options.Tls = ClusterTlsOptions.FromConfiguration(configuration);
         var client = configuration.GetSection("BoostedClient");
         if (client.GetSection("GatewayPorts").Get<List<int>>() is { Count: > 0 } ports)
             options.GatewayPorts = ports;

@@ -3,6 +3,7 @@ using BoostedGrains.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
+using Orleans.Hosting;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -11,7 +12,7 @@ public static class BoostedTokensHostApplicationBuilderExtensions
 {
     /// <summary>
     /// Adds an Orleans client for the cluster (localhost or Azure Table clustering, from the Silo's <c>Cluster__*</c> and
-    /// <c>Storage__AzureTableConnectionString</c> settings), or uses the co-hosted silo, and registers <see cref="IBoostedTokenProvider"/>.
+    /// <c>Storage__AzureTableConnectionString</c> settings, over mutual TLS when <c>Tls__*</c> is set), or uses the co-hosted silo, and registers <see cref="IBoostedTokenProvider"/>.
     /// </summary>
     public static IHostApplicationBuilder AddBoostedTokens(this IHostApplicationBuilder builder, Action<BoostedClientOptions>? configure = null)
     {
@@ -26,6 +27,8 @@ public static class BoostedTokensHostApplicationBuilderExtensions
     private static void Configure(IClientBuilder client, BoostedClientOptions options)
     {
         client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);
+        if (options.Tls.Enabled)
+            client.UseClusterTls(options.Tls);
         if (options.AzureTableConnectionString is not { } connection)
         {
             client.UseLocalhostClustering([.. options.GatewayPorts], options.ServiceId, options.ClusterId);

@@ -1,5 +1,6 @@
 using BoostedGrains.Boosted;
 using BoostedGrains.Keys;
+using BoostedGrains.Security;
 using BoostedGrains.Tokens;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,10 @@ namespace BoostedGrains.Hosting;
 /// <summary>Registers everything a silo needs to serve Boosted tokens.</summary>
 public static class BoostedGrainsServiceCollectionExtensions
 {
-    /// <summary>Adds the key ring, the assertion signer, the Boosted clients and the token grains' services.</summary>
+    /// <summary>
+    /// Adds the key ring, the assertion signer, the Boosted clients, the token grains' services, and the filter that
+    /// keeps Orleans clients away from the silo-only grains.
+    /// </summary>
     public static IServiceCollection AddBoostedGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<JwksOptions>().Bind(configuration.GetSection(JwksOptions.SectionName));
@@ -23,6 +27,8 @@ public static class BoostedGrainsServiceCollectionExtensions
         // Per grain class, so that only user grains follow Tokens__IdleDeactivation.
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<TokenOptions>>((collection, tokens) =>
             collection.ClassSpecificCollectionAge[typeof(UserTokenGrain).FullName!] = tokens.Value.IdleDeactivation);
+        // What ISiloBuilder.AddIncomingGrainCallFilter does: Orleans runs every registered IIncomingGrainCallFilter.
+        services.AddSingleton<IIncomingGrainCallFilter, SiloCallersOnlyFilter>();
         return services.AddBoostedKeys(configuration).AddBoostedTokens(configuration);
     }
 }

@@ -1,9 +1,12 @@
+using BoostedGrains.Security;
+
 namespace BoostedGrains.Keys;
 
 /// <summary>
 /// The cluster's one key ring (key <see cref="KeyRingGrainFactoryExtensions.DefaultKey"/>). Silos read it every
-/// refresh interval and cache what they need; nothing calls it per exchange.
+/// refresh interval and cache what they need; nothing calls it per exchange. Silo callers only.
 /// </summary>
+[SiloCallersOnly]
 public interface IKeyRingGrain : IGrainWithStringKey
 {
     /// <summary>Advances the timeline and returns what silos cache: published keys, the (encrypted) signing key, the next transition.</summary>

@@ -1,3 +1,4 @@
+using BoostedGrains.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,6 +15,7 @@ internal sealed class KeyRingStartup(
     SigningKeyCache cache,
     IPrivateKeyProtector protector,
     IOptions<KeyRingOptions> options,
+    AdminAudit audit,
     ILogger<KeyRingStartup> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) =>
@@ -51,6 +53,7 @@ internal sealed class KeyRingStartup(
         }
         var key = KeyFactory.Import(import.ReadPem(), import.Kid!, protector);
         var added = await grains.GetKeyRing().ImportAsync(key);
+        audit.Record("import", key.Kid, caller: "KeyRing__Import", added ? "done" : "already_done");
         logger.LogInformation(added
             ? "Imported signing key {Kid} from KeyRing__Import: it signs from now on"
             : "Signing key {Kid} from KeyRing__Import was imported before; the ring is unchanged", key.Kid);

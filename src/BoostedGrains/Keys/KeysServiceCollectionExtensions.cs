@@ -1,3 +1,4 @@
+using BoostedGrains.Diagnostics;
 using BoostedGrains.Keys;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,6 +32,7 @@ public static class KeysServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddKeyRingStartupCheck(this IServiceCollection services)
     {
+        services.TryAddSingleton<AdminAudit>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, KeyRingStartup>();
         return services;
     }

@@ -1,9 +1,12 @@
+using BoostedGrains.Security;
+
 namespace BoostedGrains.Tokens;
 
 /// <summary>
 /// The service-account token for one scope set (key: the space-delimited scopes, e.g. <c>account-management</c>).
-/// One exchange at a time cluster-wide; not persisted.
+/// One exchange at a time cluster-wide; not persisted. The token never leaves the silos.
 /// </summary>
+[SiloCallersOnly]
 public interface IManagementTokenGrain : IGrainWithStringKey
 {
     /// <summary>The key of the token that account management uses.</summary>

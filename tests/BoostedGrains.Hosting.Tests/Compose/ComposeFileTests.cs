@@ -22,12 +22,22 @@ public sealed partial class ComposeFileTests
     public void Silos_in_compose_get_exactly_the_settings_the_native_fixture_gives_them()
     {
         var native = new TopologySettings("UseDevelopmentStorage=true", silos: 1);
+        using var certificates = TestCertificates.Create();
         foreach (var silo in new[] { "silo1", "silo2", "silo3" })
         {
             var compose = Keys(Block("x-silo-environment:", 0)).Concat(Keys(Block("environment:", 4, after: $"  {silo}:"))).ToHashSet();
-            Assert.Equal(native.Silo(0).Keys.Order(), compose.Order());
+            Assert.Equal(native.Silo(0).Keys.Concat(TopologySettings.Tls(certificates).Keys).Order(), compose.Order());
         }
         Assert.Contains($"  Boosted__ClientId: {native.ClientId}", Lines);
+    }
+
+    [Fact]
+    public void Silos_in_compose_read_the_certificates_that_the_dev_cert_script_writes()
+    {
+        Assert.Contains("    - ./dev-certs:/certs:ro", Lines);
+        Assert.Contains("  Tls__CertificatePath: /certs/silo.pem", Lines);
+        Assert.Contains("  Tls__CertificateKeyPath: /certs/silo.key", Lines);
+        Assert.Contains("  Tls__TrustedCaPath: /certs/ca.pem", Lines);
     }
 
     [Fact]

@@ -83,6 +83,14 @@ internal sealed class TopologySettings
         };
     }
 
+    /// <summary>A silo's mutual TLS settings, as docker-compose.yml gives them with the certificates of Silo/dev-certs.sh.</summary>
+    public static Dictionary<string, string?> Tls(TestCertificates certificates) => new()
+    {
+        ["Tls__CertificatePath"] = certificates.SiloCertificatePath,
+        ["Tls__CertificateKeyPath"] = certificates.SiloKeyPath,
+        ["Tls__TrustedCaPath"] = certificates.CaPath,
+    };
+
     /// <summary>A silo's HTTP, silo-to-silo and gateway ports, kept across its restarts.</summary>
     public sealed record SiloPorts(int Http, int Silo, int Gateway);
 }

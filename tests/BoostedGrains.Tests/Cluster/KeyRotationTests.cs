@@ -32,7 +32,7 @@ public sealed class KeyRotationTests(KeyRotationTests.Fixture boosted) : IClassF
     [Fact]
     public async Task Repeated_rotations_during_continuous_exchanges_cause_no_invalid_grant()
     {
-        var keyRing = boosted.Client.GetKeyRing();
+        var keyRing = boosted.SiloGrains.GetKeyRing();
         var signingKids = new HashSet<string>();
         var served = 0;
         var end = DateTimeOffset.UtcNow.AddSeconds(15);
@@ -69,7 +69,7 @@ public sealed class KeyRotationTests(KeyRotationTests.Fixture boosted) : IClassF
     [Fact]
     public async Task A_revoked_key_leaves_the_JWKS_at_once_and_signs_nothing_afterwards()
     {
-        var keyRing = boosted.Client.GetKeyRing();
+        var keyRing = boosted.SiloGrains.GetKeyRing();
         await boosted.RefreshKeysAsync();
         var revoked = SigningKid(0);
 

@@ -30,24 +30,36 @@ public class SiloHostFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
-        var siloPort = FreePort.Next();
-        _app = await SiloApp.CreateAsync(
-        [
-            "--urls", url,
-            "--Cluster:ClusterId", $"gateway-{Guid.NewGuid():N}",
-            "--Cluster:SiloPort", siloPort.ToString(),
-            "--Cluster:GatewayPort", FreePort.Next().ToString(),
-        ], builder =>
+        (_app, BaseUrl) = await StartSiloAsync("gateway", [], builder =>
         {
             builder.Logging.SetMinimumLevel(LogLevel.Debug).AddProvider(LogCapture.Suite);
             if (Culture is { } culture)
                 builder.Services.AddSingleton<IStartupFilter>(new RequestCulture(new CultureInfo(culture)));
         });
-        await _app.StartAsync();
-        BaseUrl = new Uri(url);
         using var http = new HttpClient { BaseAddress = BaseUrl };
         await Eventually.TrueAsync(async () => (await http.GetAsync("/healthz")).IsSuccessStatusCode, "the silo is ready");
+    }
+
+    /// <summary>
+    /// Starts the real Silo host on free loopback ports with its own cluster and the given extra arguments;
+    /// <paramref name="beforeStart"/> sees the built host before it starts.
+    /// </summary>
+    public static async Task<(WebApplication App, Uri Url)> StartSiloAsync(string name, string[] arguments, Action<WebApplicationBuilder>? configure,
+        Action<WebApplication>? beforeStart = null)
+    {
+        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        var siloPort = FreePort.Next();
+        var app = await SiloApp.CreateAsync(
+        [
+            "--urls", url,
+            "--Cluster:ClusterId", $"{name}-{Guid.NewGuid():N}",
+            "--Cluster:SiloPort", siloPort.ToString(),
+            "--Cluster:GatewayPort", FreePort.Next().ToString(),
+            .. arguments,
+        ], configure);
+        beforeStart?.Invoke(app);
+        await app.StartAsync();
+        return (app, new Uri(url));
     }
 
     public async Task DisposeAsync()

@@ -35,6 +35,9 @@ public class BoostedCluster : IAsyncLifetime
 
     public Uri JwksUrl { get; private set; } = null!;
 
+    /// <summary>The first silo's own grain factory: the way to the silo-only grains, as the admin API (which runs in a silo) goes.</summary>
+    public IGrainFactory SiloGrains => Cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
+
     /// <summary>The external client and each silo's own grain factory: callers "through different silos".</summary>
     public IReadOnlyList<IGrainFactory> Entrances =>
         [Client, .. Cluster.Silos.Select(silo => silo.ServiceProvider.GetRequiredService<IGrainFactory>())];

@@ -14,8 +14,14 @@ public sealed class MetricCounter : IDisposable
     private readonly List<(long Value, KeyValuePair<string, object?>[] Tags)> _measurements = [];
 
     public MetricCounter(BoostedCluster cluster, string instrument)
+        : this(cluster.Cluster.Silos.Select(silo => silo.ServiceProvider), instrument)
     {
-        _scopes = cluster.Cluster.Silos.Select(silo => (object)silo.ServiceProvider.GetRequiredService<IMeterFactory>()).ToHashSet();
+    }
+
+    /// <summary>The same for the silo hosts with these services.</summary>
+    public MetricCounter(IEnumerable<IServiceProvider> silos, string instrument)
+    {
+        _scopes = silos.Select(silo => (object)silo.GetRequiredService<IMeterFactory>()).ToHashSet();
         _listener.InstrumentPublished = (candidate, listener) =>
         {
             if (candidate.Name == instrument && candidate.Meter.Scope is { } scope && _scopes.Contains(scope))

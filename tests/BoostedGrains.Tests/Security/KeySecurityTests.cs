@@ -39,8 +39,8 @@ public sealed class KeySecurityTests(KeySecurityTests.Fixture boosted, ITestOutp
     [Fact]
     public async Task The_JWKS_carries_only_public_members_of_every_published_key()
     {
-        await boosted.Client.GetKeyRing().RotateNowAsync();
-        await boosted.Client.GetKeyRing().RotateNowAsync();
+        await boosted.SiloGrains.GetKeyRing().RotateNowAsync();
+        await boosted.SiloGrains.GetKeyRing().RotateNowAsync();
         await boosted.RefreshKeysAsync();
         using var http = new HttpClient();
         var json = await http.GetStringAsync(boosted.JwksUrl);
@@ -106,7 +106,7 @@ public sealed class KeySecurityTests(KeySecurityTests.Fixture boosted, ITestOutp
             }
         })).ToList();
         await Task.Delay(200);
-        Assert.True(await boosted.Client.GetKeyRing().RevokeAsync(revoked));
+        Assert.True(await boosted.SiloGrains.GetKeyRing().RevokeAsync(revoked));
         var revokedAt = clock.Elapsed;
         await Task.WhenAll(loops);
 
@@ -127,7 +127,7 @@ public sealed class KeySecurityTests(KeySecurityTests.Fixture boosted, ITestOutp
         }
         using var http = new HttpClient();
         Assert.DoesNotContain(revoked, await http.GetStringAsync(boosted.JwksUrl));
-        Assert.False(await boosted.Client.GetKeyRing().RevokeAsync(revoked));
+        Assert.False(await boosted.SiloGrains.GetKeyRing().RevokeAsync(revoked));
 
         FaultFigures.Record(output, "security", "revoked key: last signature after revocation, per silo (bound: RefreshInterval 1.5 s)",
             string.Join(", ", Enumerable.Range(0, signers.Count).Select(s => lastUse.TryGetValue(s, out var t) ? $"silo {s}: {t.TotalMilliseconds:0} ms" : $"silo {s}: none")));

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace BoostedGrains.Hosting.Tests.Infrastructure;
+
+/// <summary>
+/// A throw-away PKI made in the test, written to a temporary folder like Silo/dev-certs.sh's: the cluster's CA, a silo
+/// certificate (server and client authentication, PEM with a separate key), an app server's certificate (client
+/// authentication only, PFX with a password), and an app server certificate from a CA the cluster does not trust (one
+/// PEM file holding certificate and key).
+/// </summary>
+internal sealed class TestCertificates : IDisposable
+{
+    private const string ServerAuthentication = "1.3.6.1.5.5.7.3.1";
+    private const string ClientAuthentication = "1.3.6.1.5.5.7.3.2";
+
+    private TestCertificates(string folder) => Folder = folder;
+
+    public string Folder { get; }
+
+    public string CaPath => Path.Combine(Folder, "ca.pem");
+
+    public string SiloCertificatePath => Path.Combine(Folder, "silo.pem");
+
+    public string SiloKeyPath => Path.Combine(Folder, "silo.key");
+
+    public string AppPfxPath => Path.Combine(Folder, "app.pfx");
+
+    public string AppPfxPassword { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12));
+
+    public string UntrustedPath => Path.Combine(Folder, "untrusted.pem");
+
+    public X509Certificate2 App { get; private set; } = null!;
+
+    public static TestCertificates Create()
+    {
+        var certificates = new TestCertificates(Directory.CreateTempSubdirectory("bg-tls-").FullName);
+        using var ca = CreateCa("CN=BoostedGrains test CA");
+        using var rogueCa = CreateCa("CN=Someone else's CA");
+        File.WriteAllText(certificates.CaPath, ca.ExportCertificatePem());
+
+        using var silo = Issue(ca, "CN=boostedgrains-silo", ServerAuthentication, ClientAuthentication);
+        File.WriteAllText(certificates.SiloCertificatePath, silo.ExportCertificatePem());
+        File.WriteAllText(certificates.SiloKeyPath, silo.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+
+        certificates.App = Issue(ca, "CN=app-server", ClientAuthentication);
+        File.WriteAllBytes(certificates.AppPfxPath, certificates.App.Export(X509ContentType.Pkcs12, certificates.AppPfxPassword));
+
+        using var untrusted = Issue(rogueCa, "CN=app-server", ClientAuthentication);
+        File.WriteAllText(certificates.UntrustedPath, untrusted.ExportCertificatePem() + "\n" + untrusted.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        return certificates;
+    }
+
+    private static X509Certificate2 CreateCa(string subject)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        // Outlives every certificate it issues (a leaf may not end after its issuer).
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(2));
+    }
+
+    private static X509Certificate2 Issue(X509Certificate2 ca, string subject, params string[] usages)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        var oids = new OidCollection();
+        foreach (var usage in usages)
+            oids.Add(new Oid(usage));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(oids, false));
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.Create(ca, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(1), RandomNumberGenerator.GetBytes(16));
+        var withKey = certificate.CopyWithPrivateKey(key);
+        // Re-imported so the key outlives this method (CopyWithPrivateKey keeps a reference to the disposed key).
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+    }
+
+    public void Dispose()
+    {
+        App.Dispose();
+        Directory.Delete(Folder, recursive: true);
+    }
+}

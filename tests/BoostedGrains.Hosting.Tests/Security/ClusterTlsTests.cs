@@ -1,0 +1,179 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using BoostedGrains.Client;
+using BoostedGrains.Hosting.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace BoostedGrains.Hosting.Tests.Security;
+
+/// <summary>
+/// Three real silo hosts with mutual TLS on both Orleans ports, certificates made by the test: app servers with a
+/// certificate from the cluster's CA get tokens; nobody else gets a word out of the silos.
+/// </summary>
+[Collection(HostingCollection.Name)]
+public sealed class ClusterTlsTests(ClusterTlsTests.TlsCluster tls) : IClassFixture<ClusterTlsTests.TlsCluster>
+{
+    /// <summary>Localhost clustering (no Azurite needed: TLS is about the connections, not the membership table), one emulator as Boosted.</summary>
+    public sealed class TlsCluster : IAsyncLifetime
+    {
+        internal TestCertificates Certificates { get; } = TestCertificates.Create();
+
+        internal StorageCluster Cluster { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            Cluster = await StorageCluster.StartEmulatorAsync(connectionString: "", silos: 3);
+            await Cluster.StartSilosAsync(StorageCluster.With(TopologySettings.Tls(Certificates), new Dictionary<string, string?>
+            {
+                ["Storage__AzureTableConnectionString"] = "",
+                ["Cluster__AdvertisedIP"] = null,
+                ["Cluster__PrimarySiloPort"] = Cluster.Settings.Silos[0].Silo.ToString(),
+            }));
+        }
+
+        /// <summary>An app server's settings: the gateways, the cluster, and (when given) its TLS settings.</summary>
+        public Dictionary<string, string?> AppServer(params (string Key, string Value)[] tls)
+        {
+            var settings = new Dictionary<string, string?>
+            {
+                ["Cluster:ClusterId"] = Cluster.Settings.ClusterId,
+                ["Cluster:ServiceId"] = Cluster.Settings.ServiceId,
+                // A refused connection should fail the start at once, not wait out the default 30 s.
+                ["BoostedClient:ResponseTimeout"] = "00:00:05",
+            };
+            for (var i = 0; i < Cluster.Settings.Silos.Count; i++)
+                settings[$"BoostedClient:GatewayPorts:{i}"] = Cluster.Settings.Silos[i].Gateway.ToString();
+            foreach (var (key, value) in tls)
+                settings[key] = value;
+            return settings;
+        }
+
+        public async Task DisposeAsync()
+        {
+            await Cluster.DisposeAsync();
+            Certificates.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task An_app_server_with_a_certificate_from_the_cluster_ca_gets_tokens_from_every_silo()
+    {
+        using var app = await StartAppServerAsync(tls.AppServer(
+            ("Tls:CertificatePath", tls.Certificates.AppPfxPath),
+            ("Tls:CertificatePassword", tls.Certificates.AppPfxPassword),
+            ("Tls:TrustedCaPath", tls.Certificates.CaPath)));
+        var tokens = app.Services.GetRequiredService<IBoostedTokenProvider>();
+
+        var served = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => tokens.GetTokenAsync($"tls-user-{i}-{Guid.NewGuid():N}")));
+
+        Assert.All(served, token => Assert.False(string.IsNullOrEmpty(token.Value)));
+        // Grains on every silo answered, so silo-to-silo traffic ran over TLS too.
+        var hosts = await Task.WhenAll(tls.Cluster.Silos.Select(silo => silo.Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)));
+        Assert.All(hosts, h => Assert.Equal(3, h.Count));
+    }
+
+    [Fact]
+    public async Task A_plaintext_orleans_client_cannot_connect()
+    {
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => StartAppServerAsync(tls.AppServer(), RefusedClientWait));
+    }
+
+    [Fact]
+    public async Task An_orleans_client_with_a_certificate_from_another_ca_cannot_connect()
+    {
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => StartAppServerAsync(tls.AppServer(
+            ("Tls:CertificatePath", tls.Certificates.UntrustedPath),
+            ("Tls:TrustedCaPath", tls.Certificates.CaPath)), RefusedClientWait));
+    }
+
+    [Fact]
+    public async Task Plaintext_bytes_get_no_orleans_answer_from_the_gateway()
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", tls.Cluster.Settings.Silos[2].Gateway);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(new byte[64]);
+
+        var answer = new byte[64];
+        var read = await stream.ReadAsync(answer).AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+
+        // The silo closes the connection; at most a TLS alert record (content type 21) precedes the close.
+        Assert.True(read == 0 || answer[0] == 21, $"the gateway answered {read} bytes starting {answer[0]}");
+    }
+
+    [Fact]
+    public async Task A_tls_client_without_a_certificate_gets_no_answer_from_the_gateway()
+    {
+        Assert.True(await IsTurnedAwayAsync(tls.Cluster.Settings.Silos[1].Gateway, clientCertificate: null));
+    }
+
+    [Fact]
+    public async Task An_app_server_certificate_is_turned_away_at_the_silo_port()
+    {
+        Assert.True(await IsTurnedAwayAsync(tls.Cluster.Settings.Silos[1].Silo, tls.Certificates.App));
+    }
+
+    [Fact]
+    public async Task A_missing_certificate_file_fails_the_start_naming_the_setting()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAppServerAsync(tls.AppServer(
+            ("Tls:CertificatePath", Path.Combine(tls.Certificates.Folder, "missing.pfx")))));
+
+        Assert.StartsWith("Tls__CertificatePath '", error.Message);
+        Assert.EndsWith("missing.pfx' does not exist: give this host's certificate as a PFX or PEM file.", error.Message);
+    }
+
+    // Orleans keeps retrying refused gateways for about 3 minutes before it fails a client's start (measured here), while
+    // a client with a trusted certificate starts in well under a second: a client not started after 10 s was refused.
+    private static readonly TimeSpan RefusedClientWait = TimeSpan.FromSeconds(10);
+
+    private static async Task<IHost> StartAppServerAsync(Dictionary<string, string?> settings, TimeSpan? wait = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.ClearProviders();
+        builder.AddBoostedTokens();
+        var host = builder.Build();
+        try
+        {
+            using var timeout = new CancellationTokenSource(wait ?? TimeSpan.FromMinutes(1));
+            await host.StartAsync(timeout.Token);
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
+    // Completes a TLS handshake as a client that trusts any server, writes a few bytes, and reports whether the silo
+    // closed the connection (or failed the handshake) instead of waiting for more: what a refused peer sees.
+    private static async Task<bool> IsTurnedAwayAsync(int port, X509Certificate2? clientCertificate)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", port);
+        await using var ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, (_, _, _, _) => true);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = "localhost",
+                ClientCertificates = clientCertificate is null ? null : [clientCertificate],
+            }, timeout.Token);
+            await ssl.WriteAsync(new byte[16], timeout.Token);
+            return await ssl.ReadAsync(new byte[64], timeout.Token) == 0;
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException)
+        {
+            return true;
+        }
+    }
+}
