@@ -23,13 +23,16 @@ public static class AdminApi
         await GatewayErrors.HandleAsync(async () =>
             Results.Ok(new { keys = (await grains.GetKeyRing().ListKeysAsync()).Select(KeyView.From) }));
 
-    private static async Task<IResult> RotateAsync(IGrainFactory grains, SigningKeyCache cache, ILogger<AdminKeyFilter> logger) =>
+    private static async Task<IResult> RotateAsync(IGrainFactory grains, SigningKeyCache cache, ILogger<AdminKeyFilter> logger, bool force = false) =>
         await GatewayErrors.HandleAsync(async () =>
         {
-            var key = await grains.GetKeyRing().RotateNowAsync();
+            var key = await grains.GetKeyRing().RotateNowAsync(force);
             // This silo follows at once; the others within KeyRing__RefreshInterval.
             await cache.RefreshAsync();
-            logger.LogInformation("An operator rotated the signing keys: new key {Kid}", key.Kid);
+            if (force)
+                logger.LogWarning("Audit: an operator forced rotate-now (?force=true): new key {Kid} signs from {EligibleAt:O} without the public URL having served it", key.Kid, key.EligibleAt);
+            else
+                logger.LogInformation("An operator rotated the signing keys: new key {Kid}", key.Kid);
             return Results.Ok(KeyView.From(key));
         });
 

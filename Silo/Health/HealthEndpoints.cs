@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace BoostedGrains.Silo.Health;
 
@@ -15,7 +16,9 @@ public static class HealthEndpoints
         services.AddSingleton<BoostedReachableHealthCheck>();
         services.AddHealthChecks()
             .AddCheck<SiloReadyHealthCheck>("silo", tags: [Ready])
-            .AddCheck<BoostedReachableHealthCheck>("boosted", tags: [Ready]);
+            .AddCheck<BoostedReachableHealthCheck>("boosted", tags: [Ready])
+            // Reports at worst Degraded, so readiness stays 200 while its body says why.
+            .AddCheck<KeyPublicationHealthCheck>("key-publication", failureStatus: HealthStatus.Degraded, tags: [Ready, KeyPublicationHealthCheck.Tag]);
         return services;
     }
 

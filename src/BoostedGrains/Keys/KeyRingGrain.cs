@@ -15,16 +15,18 @@ namespace BoostedGrains.Keys;
 internal sealed class KeyRingGrain(
     [PersistentState("keyring", GrainStorage.Name)] IPersistentState<KeyRingState> ring,
     IOptions<KeyRingOptions> options,
+    IOptions<JwksOptions> jwks,
     IPrivateKeyProtector protector,
     TimeProvider time,
     ILogger<KeyRingGrain> logger) : Grain, IKeyRingGrain
 {
     private readonly KeyRingOptions _options = options.Value;
+    private readonly PublicSightingRule _sighting = PublicSightingRule.From(jwks.Value, options.Value);
     private Task? _scheduledKey;
     private Task _lastWrite = Task.CompletedTask;
 
     // Rebuilt on each use: a re-read after a write conflict replaces ring.State.
-    private KeyTimeline Timeline => new(ring.State, _options);
+    private KeyTimeline Timeline => new(ring.State, _options, _sighting);
 
     public async Task<KeyRingSnapshot> GetSnapshotAsync()
     {
@@ -38,13 +40,14 @@ internal sealed class KeyRingGrain(
         return Timeline.List(time.GetUtcNow());
     }
 
-    public async Task<KeyInfo> RotateNowAsync()
+    public async Task<KeyInfo> RotateNowAsync(bool force = false)
     {
         var key = await GenerateAsync();
         ThrowIfUnreadable(key);
         var now = time.GetUtcNow();
-        Timeline.AddRotation(key, now);
-        logger.LogInformation("Key ring rotated by request: new key {Kid} signs from {EligibleAt:O}", key.Kid, key.EligibleAt);
+        Timeline.AddRotation(key, now, force);
+        logger.LogInformation("Key ring rotated by request: new key {Kid} signs from {EligibleAt:O}{Waiting}", key.Kid, key.EligibleAt,
+            key.AwaitsPublicUrl ? ", once the public URL has served it" : "");
         await WriteAsync();
         return Timeline.List(now).Single(k => k.Kid == key.Kid);
     }
@@ -61,7 +64,7 @@ internal sealed class KeyRingGrain(
         return true;
     }
 
-    public async Task<bool> ImportAsync(KeyRecord key)
+    public async Task<bool> ImportAsync(KeyRecord key, bool force = false)
     {
         ArgumentNullException.ThrowIfNull(key);
         if (ring.State.ImportedKids.Contains(key.Kid))
@@ -73,10 +76,20 @@ internal sealed class KeyRingGrain(
             throw new KeyImportException($"KeyRing__Import__Kid '{key.Kid}' names a key the ring already holds and did not import: choose the kid Boosted knows the imported key by.");
         }
         ThrowIfUnreadable(key);
-        Timeline.AddImported(key, time.GetUtcNow());
-        logger.LogInformation("Key ring imported key {Kid} ({Algorithm}); it signs from now on", key.Kid, key.Algorithm);
+        Timeline.AddImported(key, time.GetUtcNow(), force);
+        logger.LogInformation("Key ring imported key {Kid} ({Algorithm}); it signs {When}", key.Kid, key.Algorithm,
+            key.AwaitsPublicUrl ? "once the public URL has served it" : "from now on");
         await WriteAsync();
         return true;
+    }
+
+    public async Task<IReadOnlyList<KeyInfo>> ReportPublicUrlAsync(IReadOnlyList<string> servedKids)
+    {
+        ArgumentNullException.ThrowIfNull(servedKids);
+        var now = time.GetUtcNow();
+        Timeline.ObservePublicUrl(servedKids, now);
+        await WriteAsync();
+        return Timeline.List(now);
     }
 
     private async Task AdvanceAsync()

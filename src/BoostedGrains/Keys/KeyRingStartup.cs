@@ -50,9 +50,11 @@ internal sealed class KeyRingStartup(
             return;
         }
         var key = KeyFactory.Import(import.ReadPem(), import.Kid!, protector);
-        var added = await grains.GetKeyRing().ImportAsync(key);
+        var added = await grains.GetKeyRing().ImportAsync(key, import.Force);
+        if (added && import.Force)
+            logger.LogWarning("Audit: key import forced by KeyRing__Import__Force: signing key {Kid} signs without the public URL having served it", key.Kid);
         logger.LogInformation(added
-            ? "Imported signing key {Kid} from KeyRing__Import: it signs from now on"
+            ? "Imported signing key {Kid} from KeyRing__Import: it signs once the public URL serves it (at once when forced)"
             : "Signing key {Kid} from KeyRing__Import was imported before; the ring is unchanged", key.Kid);
     }
 }
