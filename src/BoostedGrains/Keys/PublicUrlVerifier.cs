@@ -76,12 +76,12 @@ public sealed class PublicUrlVerifier : BackgroundService
     {
         var previous = _latest;
         var look = await _reader!.LookAsync(cancellationToken);
-        _latest = look;
         if (first)
             LogStartupCheck(look, _cache.Jwks?.KeyIds ?? []);
         else if (!look.Reachable && previous?.Reachable != false)
             _logger.LogWarning("Jwks__PublicUrl {PublicUrl} cannot be read ({Problem}): Boosted may not be able to verify assertions; new keys wait until it serves them",
                 _options.PublicUrl, look.Problem);
+        _latest = look;
         if (!look.Reachable)
             return;
         try
