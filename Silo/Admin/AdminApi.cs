@@ -24,10 +24,11 @@ public static class AdminApi
         await GatewayErrors.HandleAsync(async () =>
             Results.Ok(new { keys = (await grains.GetKeyRing().ListKeysAsync()).Select(KeyView.From) }));
 
-    private static async Task<IResult> RotateAsync(HttpContext http, IGrainFactory grains, SigningKeyCache cache, AdminAudit audit) =>
-        await AuditedAsync(audit, "rotate", "keyring", http, async () =>
+    private static async Task<IResult> RotateAsync(HttpContext http, IGrainFactory grains, SigningKeyCache cache, AdminAudit audit, bool force = false) =>
+        // A forced rotation skips the public-URL check: audited under its own action name.
+        await AuditedAsync(audit, force ? "rotate_forced" : "rotate", "keyring", http, async () =>
         {
-            var key = await grains.GetKeyRing().RotateNowAsync();
+            var key = await grains.GetKeyRing().RotateNowAsync(force);
             // This silo follows at once; the others within KeyRing__RefreshInterval.
             await cache.RefreshAsync();
             return ("done", key.Kid, Results.Ok(KeyView.From(key)));

@@ -12,9 +12,10 @@ public sealed record KeyView(
     [property: JsonPropertyName("eligible_at")] DateTimeOffset EligibleAt,
     [property: JsonPropertyName("retires_at")] DateTimeOffset RetiresAt,
     [property: JsonPropertyName("removes_at")] DateTimeOffset RemovesAt,
-    [property: JsonPropertyName("revoked_at")] DateTimeOffset? RevokedAt)
+    [property: JsonPropertyName("revoked_at")] DateTimeOffset? RevokedAt,
+    [property: JsonPropertyName("publicly_seen_at")] DateTimeOffset? PubliclySeenAt)
 {
     /// <summary>The view of <paramref name="key"/>.</summary>
     public static KeyView From(KeyInfo key) => new(key.Kid, key.Algorithm.ToString(), key.Status.ToString(),
-        key.CreatedAt, key.EligibleAt, key.RetiresAt, key.RemovesAt, key.RevokedAt);
+        key.CreatedAt, key.EligibleAt, key.RetiresAt, key.RemovesAt, key.RevokedAt, key.PubliclySeenAt);
 }

@@ -23,7 +23,9 @@ public static class HealthEndpoints
         services.AddHealthChecks()
             .AddCheck<SiloReadyHealthCheck>("silo", tags: [Ready])
             .AddCheck<StorageReachableHealthCheck>("storage", tags: [Ready])
-            .AddCheck<BoostedReachableHealthCheck>("boosted", HealthStatus.Degraded, tags: [Ready]);
+            .AddCheck<BoostedReachableHealthCheck>("boosted", HealthStatus.Degraded, tags: [Ready])
+            // Reports at worst Degraded, so readiness stays 200 while its body says why.
+            .AddCheck<KeyPublicationHealthCheck>("key-publication", failureStatus: HealthStatus.Degraded, tags: [Ready, KeyPublicationHealthCheck.Tag]);
         return services;
     }
 

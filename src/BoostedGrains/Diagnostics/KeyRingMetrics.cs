@@ -5,11 +5,12 @@ namespace BoostedGrains.Diagnostics;
 
 /// <summary>
 /// Observable gauges of this silo's copy of the key ring (meter <c>BoostedGrains</c>): the age of the key it signs with
-/// and how many keys its JWKS publishes. Read from <see cref="SigningKeyCache"/>, so observing never calls a grain.
+/// and how many keys its JWKS publishes, and how many of those the public URL did not serve. Read from
+/// <see cref="SigningKeyCache"/> and <see cref="PublicUrlVerifier"/>, so observing never calls a grain.
 /// </summary>
 public sealed class KeyRingMetrics
 {
-    public KeyRingMetrics(IMeterFactory meters, SigningKeyCache keys, TimeProvider time)
+    public KeyRingMetrics(IMeterFactory meters, SigningKeyCache keys, PublicUrlVerifier publicUrl, TimeProvider time)
     {
         var meter = meters.Create(TokenMetrics.MeterName);
         meter.CreateObservableGauge("boostedgrains.keyring.active_key_age",
@@ -18,5 +19,8 @@ public sealed class KeyRingMetrics
         meter.CreateObservableGauge("boostedgrains.keyring.keys_published",
             () => keys.Jwks is { } jwks ? [new Measurement<int>(jwks.KeyIds.Count)] : Array.Empty<Measurement<int>>(),
             description: "Keys this silo's JWKS publishes.");
+        meter.CreateObservableGauge("boostedgrains.keyring.keys_unseen_publicly",
+            () => publicUrl.UnseenKeyCount is { } unseen ? [new Measurement<int>(unseen)] : Array.Empty<Measurement<int>>(),
+            description: "Keys this silo's JWKS publishes that the latest look at Jwks__PublicUrl did not find there; absent while it is not watched.");
     }
 }

@@ -19,7 +19,12 @@ public static class BoostedGrainsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddBoostedGrains(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<JwksOptions>().Bind(configuration.GetSection(JwksOptions.SectionName));
+        services.AddOptions<JwksOptions>().Bind(configuration.GetSection(JwksOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JwksOptions>, JwksOptionsValidator>());
+        // A plain client, as an outside verifier uses: no resilience handler, so a failure shows as it is.
+        services.AddHttpClient(PublicUrlVerifier.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<PublicUrlVerifier>();
+        services.AddHostedService(provider => provider.GetRequiredService<PublicUrlVerifier>());
         services.AddOptions<TokenOptions>().Bind(configuration.GetSection(TokenOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();

@@ -15,6 +15,9 @@ public sealed class KeyImportOptions
     /// <summary>The <c>kid</c> under which Boosted knows the key.</summary>
     public string? Kid { get; set; }
 
+    /// <summary><c>KeyRing__Import__Force</c>: sign with the imported key at once, without waiting for the public URL to serve it (audited in the log).</summary>
+    public bool Force { get; set; }
+
     /// <summary>True when a key is to be imported.</summary>
     public bool IsRequested => !string.IsNullOrWhiteSpace(Pem) || !string.IsNullOrWhiteSpace(PemFile);
 

@@ -10,4 +10,5 @@ public sealed record KeyInfo(
     [property: Id(4)] DateTimeOffset EligibleAt,
     [property: Id(5)] DateTimeOffset RetiresAt,
     [property: Id(6)] DateTimeOffset RemovesAt,
-    [property: Id(7)] DateTimeOffset? RevokedAt);
+    [property: Id(7)] DateTimeOffset? RevokedAt,
+    [property: Id(8)] DateTimeOffset? PubliclySeenAt);

@@ -31,6 +31,15 @@ public sealed class KeyRecord
     /// <summary>When an operator revoked it: it left the JWKS at once and never signs again.</summary>
     [Id(8)] public DateTimeOffset? RevokedAt { get; set; }
 
+    /// <summary>When the public URL (<c>Jwks__PublicUrl</c>) was last seen serving this key; null when never.</summary>
+    [Id(9)] public DateTimeOffset? PubliclySeenAt { get; set; }
+
+    /// <summary>Since when the public URL has served it without a break; null while it does not.</summary>
+    [Id(10)] public DateTimeOffset? PublicRunSince { get; set; }
+
+    /// <summary>True until the public URL has served it long enough; false when the check was waived (bootstrap, forced, no public URL watched).</summary>
+    [Id(11)] public bool AwaitsPublicUrl { get; set; }
+
     /// <summary>Not revoked.</summary>
     public bool IsLive => RevokedAt is null;
 

@@ -15,12 +15,14 @@ namespace BoostedGrains.Keys;
 internal sealed class KeyRingGrain(
     [PersistentState("keyring", GrainStorage.Name)] IPersistentState<KeyRingState> ring,
     IOptions<KeyRingOptions> options,
+    IOptions<JwksOptions> jwks,
     IPrivateKeyProtector protector,
     TimeProvider time,
     ILogger<KeyRingGrain> logger) : Grain, IKeyRingGrain
 {
     private readonly KeyRingOptions _options = options.Value;
     private readonly SerializedState<KeyRingState> _state = new(ring);
+    private readonly PublicSightingRule _sighting = PublicSightingRule.From(jwks.Value, options.Value);
     private Task? _scheduledKey;
 
     // Rebuilt on each use: a re-read (after a write conflict or failure) replaces the state object.
@@ -38,17 +40,18 @@ internal sealed class KeyRingGrain(
         return Timeline.List(time.GetUtcNow());
     }
 
-    public async Task<KeyInfo> RotateNowAsync()
+    public async Task<KeyInfo> RotateNowAsync(bool force = false)
     {
         var key = await GenerateAsync();
         ThrowIfUnreadable(key);
         var now = time.GetUtcNow();
         await _state.UpdateAsync(s =>
         {
-            For(s).AddRotation(key, now);
+            For(s).AddRotation(key, now, force);
             return true;
         });
-        logger.LogInformation("Key ring rotated by request: new key {Kid} signs from {EligibleAt:O}", key.Kid, key.EligibleAt);
+        logger.LogInformation("Key ring rotated by request: new key {Kid} signs from {EligibleAt:O}{Waiting}", key.Kid, key.EligibleAt,
+            key.AwaitsPublicUrl ? ", once the public URL has served it" : "");
         return Timeline.List(now).Single(k => k.Kid == key.Kid);
     }
 
@@ -65,7 +68,7 @@ internal sealed class KeyRingGrain(
         return true;
     }
 
-    public async Task<bool> ImportAsync(KeyRecord key)
+    public async Task<bool> ImportAsync(KeyRecord key, bool force = false)
     {
         ArgumentNullException.ThrowIfNull(key);
         await _state.EnsureStoredAsync();
@@ -84,12 +87,25 @@ internal sealed class KeyRingGrain(
             // Applied to what is stored: another activation may have imported it meanwhile.
             imported = !s.ImportedKids.Contains(key.Kid) && !s.Keys.Exists(k => k.Kid == key.Kid);
             if (imported)
-                For(s).AddImported(key, time.GetUtcNow());
+                For(s).AddImported(key, time.GetUtcNow(), force);
             return imported;
         });
         if (imported)
-            logger.LogInformation("Key ring imported key {Kid} ({Algorithm}); it signs from now on", key.Kid, key.Algorithm);
+            logger.LogInformation("Key ring imported key {Kid} ({Algorithm}); it signs {When}", key.Kid, key.Algorithm,
+                key.AwaitsPublicUrl ? "once the public URL has served it" : "from now on");
         return imported;
+    }
+
+    public async Task<IReadOnlyList<KeyInfo>> ReportPublicUrlAsync(IReadOnlyList<string> servedKids)
+    {
+        ArgumentNullException.ThrowIfNull(servedKids);
+        var now = time.GetUtcNow();
+        await _state.UpdateAsync(s =>
+        {
+            For(s).ObservePublicUrl(servedKids, now);
+            return true;
+        });
+        return Timeline.List(now);
     }
 
     private async Task AdvanceAsync()
@@ -160,5 +176,5 @@ internal sealed class KeyRingGrain(
     private Task<KeyRecord> GenerateAsync() =>
         Task.Run(() => KeyFactory.Create(_options.Algorithm, _options.KeySize, protector));
 
-    private KeyTimeline For(KeyRingState state) => new(state, _options);
+    private KeyTimeline For(KeyRingState state) => new(state, _options, _sighting);
 }

@@ -52,10 +52,11 @@ internal sealed class KeyRingStartup(
             return;
         }
         var key = KeyFactory.Import(import.ReadPem(), import.Kid!, protector);
-        var added = await grains.GetKeyRing().ImportAsync(key);
-        audit.Record("import", key.Kid, caller: "KeyRing__Import", added ? "done" : "already_done");
+        var added = await grains.GetKeyRing().ImportAsync(key, import.Force);
+        // A forced import skips the public-URL check: audited under its own action name.
+        audit.Record(import.Force ? "import_forced" : "import", key.Kid, caller: "KeyRing__Import", added ? "done" : "already_done");
         logger.LogInformation(added
-            ? "Imported signing key {Kid} from KeyRing__Import: it signs from now on"
+            ? "Imported signing key {Kid} from KeyRing__Import: it signs once the public URL serves it (at once when forced)"
             : "Signing key {Kid} from KeyRing__Import was imported before; the ring is unchanged", key.Kid);
     }
 }

@@ -17,4 +17,7 @@ public enum KeyStatus
 
     /// <summary>Revoked by an operator: unpublished, never signs.</summary>
     Revoked,
+
+    /// <summary>Due to sign, but the public URL has not served it long enough: the current key keeps signing.</summary>
+    AwaitingPublicUrl,
 }

@@ -8,10 +8,17 @@ namespace BoostedGrains.Keys;
 /// Invariants: a new key signs only after it has been published for the propagation time, except the very first key
 /// of a ring (nobody can have cached a JWKS without it, as the JWKS endpoint answers 503 until keys are loaded) and an
 /// operator's rotation when no key can sign at all. The newest live key is never retired or removed before a successor
-/// is eligible, so a cluster that was down past a retirement resumes with its old, still published key.
+/// is eligible, so a cluster that was down past a retirement resumes with its old, still published key. Where a public
+/// URL is watched (<see cref="PublicSightingRule"/>), a new key also signs only once that URL served it long enough;
+/// until then the key that signed last keeps signing while it is published.
 /// </remarks>
-internal sealed class KeyTimeline(KeyRingState state, KeyRingOptions options)
+internal sealed class KeyTimeline(KeyRingState state, KeyRingOptions options, PublicSightingRule? sighting = null)
 {
+    // A key kept signing past its retirement must stop while assertions it signed can still verify before it is removed.
+    private static readonly TimeSpan LongestAssertionLife = TimeSpan.FromSeconds(360);
+    private readonly PublicSightingRule _sighting = sighting ?? PublicSightingRule.None;
+    private readonly TimeSpan _holdOverMargin = options.RefreshInterval + LongestAssertionLife;
+
     private readonly TimeSpan _propagation = options.PropagationTime;
     private readonly TimeSpan _rotation = options.RotationInterval;
     private readonly TimeSpan _retention = options.RetentionTime;
@@ -35,20 +42,22 @@ internal sealed class KeyTimeline(KeyRingState state, KeyRingOptions options)
     }
 
     /// <summary>Adds a key the schedule called for: immediately eligible only at bootstrap.</summary>
+    /// The bootstrap key needs no public sighting: nothing could sign before it, and the start-up check reports what the public URL serves.
     public void AddScheduled(KeyRecord key, KeyNeed need, DateTimeOffset now) =>
-        Add(key, now, need == KeyNeed.Bootstrap ? now : now + _propagation);
+        Add(key, now, need == KeyNeed.Bootstrap ? now : now + _propagation, confirmed: need == KeyNeed.Bootstrap);
 
     /// <summary>
     /// Adds an operator's rotation: it signs after propagating and the current keys retire then; when no key can sign
     /// at all it signs at once (verifiers that cached the JWKS reject it until they refetch, which beats days of nothing).
+    /// Either way it waits for the public URL unless <paramref name="force"/>d.
     /// </summary>
-    public void AddRotation(KeyRecord key, DateTimeOffset now) =>
-        Add(key, now, !state.EverPublished || SelectSigner(now) is null ? now : now + _propagation);
+    public void AddRotation(KeyRecord key, DateTimeOffset now, bool force = false) =>
+        Add(key, now, !state.EverPublished || SelectSigner(now) is null ? now : now + _propagation, confirmed: force || !state.EverPublished);
 
-    /// <summary>Adds a key Boosted already has (imported): it signs at once and the current keys retire now.</summary>
-    public void AddImported(KeyRecord key, DateTimeOffset now)
+    /// <summary>Adds a key Boosted already has (imported): eligible at once, it signs once the public URL serves it (at once when <paramref name="force"/>d).</summary>
+    public void AddImported(KeyRecord key, DateTimeOffset now, bool force = false)
     {
-        Add(key, now, now);
+        Add(key, now, now, confirmed: force);
         state.ImportedKids.Add(key.Kid);
     }
 
@@ -79,11 +88,29 @@ internal sealed class KeyTimeline(KeyRingState state, KeyRingOptions options)
         return state.Keys.RemoveAll(k => k.RemovesAt <= now && k != newest) > 0;
     }
 
-    /// <summary>The key to sign with: the oldest eligible, unretired, live key.</summary>
-    public KeyRecord? SelectSigner(DateTimeOffset now) => state.Keys
-        .Where(k => k.IsLive && k.PrivateKey is not null && k.EligibleAt <= now && now < k.RetiresAt)
-        .OrderBy(k => k.CreatedAt).ThenBy(k => k.Kid, StringComparer.Ordinal)
-        .FirstOrDefault();
+    /// <summary>
+    /// The key to sign with: the oldest eligible, confirmed, unretired, live key. While a due key awaits the public URL,
+    /// the newest key that had a signing period holds over, until shortly before its removal.
+    /// </summary>
+    public KeyRecord? SelectSigner(DateTimeOffset now)
+    {
+        var usable = state.Keys.Where(k => k.IsLive && k.PrivateKey is not null && k.EligibleAt <= now && _sighting.IsConfirmed(k)).ToList();
+        var signer = usable.Where(k => now < k.RetiresAt)
+            .OrderBy(k => k.CreatedAt).ThenBy(k => k.Kid, StringComparer.Ordinal)
+            .FirstOrDefault();
+        if (signer is not null || !AnyAwaitingPublicUrl(now))
+            return signer;
+        return usable.Where(k => k.RetiresAt > k.EligibleAt && now < k.RemovesAt - _holdOverMargin)
+            .OrderByDescending(k => k.CreatedAt).ThenByDescending(k => k.Kid, StringComparer.Ordinal)
+            .FirstOrDefault();
+    }
+
+    /// <summary>Applies one look at the public URL: <paramref name="servedKids"/> are the kids it served at <paramref name="at"/>.</summary>
+    public void ObservePublicUrl(IReadOnlyCollection<string> servedKids, DateTimeOffset at)
+    {
+        foreach (var key in state.Keys.Where(k => k.IsLive))
+            _sighting.Observe(key, servedKids.Contains(key.Kid), at);
+    }
 
     /// <summary>The keys the JWKS carries, oldest first.</summary>
     public IReadOnlyList<KeyRecord> Published(DateTimeOffset now)
@@ -102,7 +129,7 @@ internal sealed class KeyTimeline(KeyRingState state, KeyRingOptions options)
         {
             return now;
         }
-        var instants = state.Keys.Where(k => k.IsLive).SelectMany(k => new[] { k.EligibleAt, k.RetiresAt, k.RemovesAt });
+        var instants = state.Keys.Where(k => k.IsLive).SelectMany(k => new[] { k.EligibleAt, k.RetiresAt, k.RemovesAt - _holdOverMargin, k.RemovesAt });
         if (Newest() is { } newest)
         {
             instants = instants.Append(SuccessorDueAt(newest));
@@ -117,6 +144,7 @@ internal sealed class KeyTimeline(KeyRingState state, KeyRingOptions options)
         // A key an operator's rotation overtook before it could sign never will: it is retired already.
         : now >= key.RetiresAt || key.RetiresAt <= key.EligibleAt ? KeyStatus.Retired
         : now < key.EligibleAt ? KeyStatus.Propagating
+        : IsAwaitingPublicUrl(key, now) ? KeyStatus.AwaitingPublicUrl
         : KeyStatus.Eligible;
 
     /// <summary>What silos cache.</summary>
@@ -135,10 +163,15 @@ internal sealed class KeyTimeline(KeyRingState state, KeyRingOptions options)
     /// <summary>The operator's list, oldest first.</summary>
     public IReadOnlyList<KeyInfo> List(DateTimeOffset now) => state.Keys
         .OrderBy(k => k.CreatedAt).ThenBy(k => k.Kid, StringComparer.Ordinal)
-        .Select(k => new KeyInfo(k.Kid, k.Algorithm, StatusOf(k, now), k.CreatedAt, k.EligibleAt, k.RetiresAt, k.RemovesAt, k.RevokedAt))
+        .Select(k => new KeyInfo(k.Kid, k.Algorithm, StatusOf(k, now), k.CreatedAt, k.EligibleAt, k.RetiresAt, k.RemovesAt, k.RevokedAt, k.PubliclySeenAt))
         .ToList();
 
-    private void Add(KeyRecord key, DateTimeOffset now, DateTimeOffset eligibleAt)
+    private bool IsAwaitingPublicUrl(KeyRecord key, DateTimeOffset now) =>
+        key.IsLive && key.PrivateKey is not null && key.EligibleAt <= now && now < key.RetiresAt && !_sighting.IsConfirmed(key);
+
+    private bool AnyAwaitingPublicUrl(DateTimeOffset now) => state.Keys.Exists(k => IsAwaitingPublicUrl(k, now));
+
+    private void Add(KeyRecord key, DateTimeOffset now, DateTimeOffset eligibleAt, bool confirmed)
     {
         var previousNewest = Newest();
         // Older keys hand over exactly when the new key may sign: a late successor extends its predecessor (no gap
@@ -152,6 +185,7 @@ internal sealed class KeyTimeline(KeyRingState state, KeyRingOptions options)
         key.EligibleAt = eligibleAt;
         key.RetiresAt = eligibleAt + _rotation;
         key.RemovesAt = key.RetiresAt + _retention;
+        key.AwaitsPublicUrl = _sighting.Required && !confirmed;
         state.Keys.Add(key);
         state.EverPublished = true;
     }

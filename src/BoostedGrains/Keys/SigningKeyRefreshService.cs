@@ -15,7 +15,7 @@ internal sealed class SigningKeyRefreshService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Grain calls fail until the silo has joined: start once every hosted service, the silo included, has started.
-        if (!await WaitForStartAsync(stoppingToken))
+        if (!await HostStarted.WaitAsync(lifetime, stoppingToken))
             return;
         var interval = options.Value.RefreshInterval;
         // Never spin: a transition the grain has not acted on yet is re-read after this pause.
@@ -55,22 +55,6 @@ internal sealed class SigningKeyRefreshService(
             {
                 return;
             }
-        }
-    }
-
-    private async Task<bool> WaitForStartAsync(CancellationToken stoppingToken)
-    {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled());
-        try
-        {
-            await started.Task;
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
         }
     }
 }

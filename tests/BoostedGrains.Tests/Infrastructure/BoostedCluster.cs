@@ -71,6 +71,8 @@ public class BoostedCluster : IAsyncLifetime
             ["Boosted:ClientSecret"] = ClientSecret,
             ["Boosted:RetryBaseDelay"] = "00:00:00.050",
             ["Jwks:PublicUrl"] = JwksUrl.ToString(),
+            // Shortened with the key durations the tests shorten: a new key waits for a look at the public URL.
+            ["Jwks:VerifyInterval"] = "00:00:00.200",
         };
         foreach (var (key, value) in Settings)
             settings[key] = value;

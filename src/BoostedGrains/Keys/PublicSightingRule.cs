@@ -1,0 +1,41 @@
+namespace BoostedGrains.Keys;
+
+/// <summary>
+/// The pure rule for "the public URL served this key, continuously, for long enough": each look at the public URL is
+/// applied to every key; a look that lacks the key, or no look for longer than <see cref="MaxGap"/>, starts the run
+/// again. Once a run reached <see cref="RequiredRun"/> the key is confirmed for good: a key that signs never stops
+/// because the public URL broke later (that is a warning, not a reason to sign with nothing).
+/// </summary>
+/// <param name="Required">False when no public URL is watched: every key counts as confirmed.</param>
+/// <param name="RequiredRun">How long the public URL must have served a key without a break.</param>
+/// <param name="MaxGap">The longest time between two looks that still counts as continuous.</param>
+internal sealed record PublicSightingRule(bool Required, TimeSpan RequiredRun, TimeSpan MaxGap)
+{
+    /// <summary>No public URL watched.</summary>
+    public static readonly PublicSightingRule None = new(false, TimeSpan.Zero, TimeSpan.Zero);
+
+    /// <summary>The rule the settings call for: looks every VerifyInterval, a run of PropagationTime × RequiredSeenFraction.</summary>
+    public static PublicSightingRule From(JwksOptions jwks, KeyRingOptions ring) =>
+        jwks.PublicUrl is null ? None
+        // Three intervals: one slow or failed look does not restart the run, two in a row do.
+        : new(true, ring.PropagationTime * jwks.RequiredSeenFraction, jwks.VerifyInterval * 3);
+
+    /// <summary>True when <paramref name="key"/> may sign as far as the public URL is concerned.</summary>
+    public bool IsConfirmed(KeyRecord key) => !Required || !key.AwaitsPublicUrl;
+
+    /// <summary>Applies one look at <paramref name="at"/>: <paramref name="served"/> says whether the public URL carried the key.</summary>
+    public void Observe(KeyRecord key, bool served, DateTimeOffset at)
+    {
+        if (!served)
+        {
+            key.PublicRunSince = null;
+            return;
+        }
+        if (key.PublicRunSince is null || key.PubliclySeenAt is not { } last || at - last > MaxGap)
+            key.PublicRunSince = at;
+        if (key.PubliclySeenAt is null || at > key.PubliclySeenAt)
+            key.PubliclySeenAt = at;
+        if (at - key.PublicRunSince >= RequiredRun)
+            key.AwaitsPublicUrl = false;
+    }
+}

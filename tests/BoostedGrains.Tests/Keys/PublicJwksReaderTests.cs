@@ -1,0 +1,88 @@
+using BoostedGrains.Keys;
+using BoostedGrains.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
+
+namespace BoostedGrains.Tests.Keys;
+
+/// <summary>The public URL is read as an outside verifier reads it: max-age honoured, ETag revalidated, over real HTTP.</summary>
+public sealed class PublicJwksReaderTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _time = new(KeyTestKit.Start);
+    private readonly HttpClient _http = new();
+    private WebApplication _server = null!;
+    private Uri _url = null!;
+    private int _requests;
+    private int _revalidations;
+    private string _cacheControl = "public, max-age=60";
+    private byte[] _body = JwksDocument.Create([]).Json.ToArray();
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        builder.WebHost.UseUrls(url);
+        _server = builder.Build();
+        _server.MapGet("/jwks.json", async (HttpContext context) =>
+        {
+            Interlocked.Increment(ref _requests);
+            context.Response.Headers.CacheControl = _cacheControl;
+            context.Response.Headers.ETag = "\"v1\"";
+            if (context.Request.Headers.IfNoneMatch == "\"v1\"")
+            {
+                Interlocked.Increment(ref _revalidations);
+                context.Response.StatusCode = StatusCodes.Status304NotModified;
+                return;
+            }
+            context.Response.ContentType = "application/json";
+            await context.Response.Body.WriteAsync(_body);
+        });
+        await _server.StartAsync();
+        _url = new Uri(url + "/jwks.json");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _http.Dispose();
+    }
+
+    [Fact]
+    public async Task A_fresh_response_is_reused_without_a_request_and_a_stale_one_is_revalidated_with_its_ETag()
+    {
+        var key = KeyTestKit.NewKey(KeyTestKit.Protector(KeyTestKit.NewKek("reader")));
+        _body = JwksDocument.Create([key.PublicKey]).Json.ToArray();
+        var reader = new PublicJwksReader(_http, _url, _time);
+
+        Assert.Equal([key.Kid], (await reader.LookAsync(default)).ServedKids);
+        _time.Advance(TimeSpan.FromSeconds(59));
+        Assert.Equal([key.Kid], (await reader.LookAsync(default)).ServedKids);
+        Assert.Equal(1, _requests);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal([key.Kid], (await reader.LookAsync(default)).ServedKids);
+        Assert.Equal(2, _requests);
+        Assert.Equal(1, _revalidations);
+    }
+
+    [Fact]
+    public async Task No_store_is_read_again_on_every_look()
+    {
+        _cacheControl = "no-store";
+        var reader = new PublicJwksReader(_http, _url, _time);
+        await reader.LookAsync(default);
+        await reader.LookAsync(default);
+        Assert.Equal(2, _requests);
+    }
+
+    [Fact]
+    public async Task A_document_that_is_not_a_JWKS_counts_as_unreachable_and_says_so()
+    {
+        _body = "<html>gateway error</html>"u8.ToArray();
+        var look = await new PublicJwksReader(_http, _url, _time).LookAsync(default);
+        Assert.False(look.Reachable);
+        Assert.NotNull(look.Problem);
+    }
+}

@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using BoostedGrains.Emulator;
+using BoostedGrains.Keys;
+using BoostedGrains.Silo.Admin;
+using BoostedGrains.Silo.Gateway;
+using BoostedGrains.Silo.Hosting;
+using BoostedGrains.Testing;
+using BoostedGrains.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace BoostedGrains.Tests.Keys;
+
+/// <summary>
+/// The real Silo host (embedded emulator as Boosted) with <c>Jwks__PublicUrl</c> pointing at a stub in front of it;
+/// the emulator fetches that same public URL, as Boosted would.
+/// </summary>
+public sealed class PublicUrlVerificationTests
+{
+    [Fact]
+    public async Task A_due_successor_signs_only_after_the_public_URL_served_it_and_Boosted_never_rejects_an_assertion()
+    {
+        await using var stub = await StubPublicUrl.StartAsync();
+        stub.ServeFrozen();
+        await using var silo = await StartSiloAsync(stub.Url, stub);
+        using var admin = silo.Http(AdminOptions.DevelopmentApiKey);
+        var cache = silo.Services.GetRequiredService<SigningKeyCache>();
+        var verifier = silo.Services.GetRequiredService<PublicUrlVerifier>();
+        var first = cache.GetSigningKey().Kid;
+
+        using var stop = new CancellationTokenSource();
+        var exchanges = ExchangeContinuouslyAsync(silo, stop.Token);
+
+        // The successor is published 7 s in and due at 10 s; the frozen copy never carries it.
+        KeyView? successor = null;
+        await Eventually.TrueAsync(async () => (successor = (await ListKeysAsync(admin)).FirstOrDefault(k => k.Status == "AwaitingPublicUrl")) is not null,
+            "the successor is due but unseen", TimeSpan.FromSeconds(30));
+        var dueSince = verifier.Latest!.At;
+        await Eventually.TrueAsync(() => verifier.Latest!.At > dueSince.AddSeconds(1), "the verifier looked several more times");
+        Assert.Equal(first, cache.GetSigningKey().Kid);
+        Assert.Null((await ListKeysAsync(admin)).Single(k => k.Kid == successor!.Kid).PubliclySeenAt);
+        using (var ready = await silo.Http().GetAsync("/healthz/ready"))
+        {
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            Assert.Equal("Degraded", await ready.Content.ReadAsStringAsync());
+        }
+        Assert.Single(LogCapture.Suite.Lines, line => line.Contains($"Signing key {successor!.Kid} is due to sign but {stub.Url}", StringComparison.Ordinal));
+
+        stub.ServeLive();
+        await Eventually.TrueAsync(() => cache.GetSigningKey().Kid == successor!.Kid, "the successor signs", TimeSpan.FromSeconds(30));
+        var seen = (await ListKeysAsync(admin)).Single(k => k.Kid == successor!.Kid);
+        Assert.NotNull(seen.PubliclySeenAt);
+        Assert.Equal("Signing", seen.Status);
+        await Eventually.TrueAsync(async () => await (await silo.Http().GetAsync("/healthz/ready")).Content.ReadAsStringAsync() == "Healthy", "readiness is Healthy again");
+
+        await stop.CancelAsync();
+        var (succeeded, failed) = await exchanges;
+        var stats = silo.Services.GetRequiredService<BoostedEmulatorServer>().GetStats();
+        Assert.Equal(0, stats.Failures.GetValueOrDefault("invalid_grant"));
+        Assert.Equal(0, failed);
+        Assert.True(succeeded > 0);
+    }
+
+    [Fact]
+    public async Task The_start_up_line_names_another_environment_when_the_public_URL_serves_other_keys()
+    {
+        await using var stub = await StubPublicUrl.StartAsync();
+        var otherKey = KeyFactory.Create(KeyAlgorithm.ES256, 2048, KeyTestKit.Protector(KeyTestKit.NewKek("other-env")));
+        stub.ServeFixed(JwksDocument.Create([otherKey.PublicKey]).Json.ToArray());
+        await using var silo = await StartSiloAsync(stub.Url, stub);
+        var ring = silo.Services.GetRequiredService<SigningKeyCache>().Jwks!.KeyIds.Single();
+
+        await Eventually.TrueAsync(() => silo.Services.GetRequiredService<PublicUrlVerifier>().Latest is not null, "the start-up check ran");
+        var line = Assert.Single(LogCapture.Suite.Lines, l => l.Contains($"Public JWKS check: {stub.Url}", StringComparison.Ordinal));
+        Assert.Contains($"serves other keys ({otherKey.Kid}), none of the ring's ({ring})", line);
+        Assert.Contains("another environment", line);
+    }
+
+    [Fact]
+    public async Task The_start_up_line_says_when_the_public_URL_is_not_reachable()
+    {
+        // Nothing listens there: a URL that does not reach this cluster at all.
+        var nowhere = new Uri($"http://127.0.0.1:{FreePort.Next()}/jwks.json");
+        await using var silo = await StartSiloAsync(nowhere, stub: null);
+
+        await Eventually.TrueAsync(() => silo.Services.GetRequiredService<PublicUrlVerifier>().Latest is not null, "the start-up check ran");
+        var line = Assert.Single(LogCapture.Suite.Lines, l => l.Contains($"Public JWKS check: {nowhere}", StringComparison.Ordinal));
+        Assert.Contains("is not reachable", line);
+    }
+
+    private static async Task<(int Succeeded, int Failed)> ExchangeContinuouslyAsync(SiloHost silo, CancellationToken stop)
+    {
+        using var http = silo.Http(GatewayOptions.DevelopmentApiKey);
+        var (succeeded, failed) = (0, 0);
+        while (!stop.IsCancellationRequested)
+        {
+            // Each new user is one exchange, so each assertion the silo signs reaches the emulator.
+            using var response = await http.PostAsync($"/v1/users/verify-{Guid.NewGuid():N}/token", null, CancellationToken.None);
+            if (response.IsSuccessStatusCode) succeeded++;
+            else failed++;
+        }
+        return (succeeded, failed);
+    }
+
+    private static async Task<IReadOnlyList<KeyView>> ListKeysAsync(HttpClient admin)
+    {
+        using var document = JsonDocument.Parse(await admin.GetStringAsync("/admin/keys"));
+        return document.RootElement.GetProperty("keys").Deserialize<List<KeyView>>()!;
+    }
+
+    private static async Task<SiloHost> StartSiloAsync(Uri publicUrl, StubPublicUrl? stub)
+    {
+        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        stub?.Origin = new Uri(url + "/.well-known/jwks.json");
+        var siloPort = FreePort.Next();
+        var app = await SiloApp.CreateAsync(
+        [
+            "--urls", url,
+            "--Cluster:ClusterId", $"public-url-{Guid.NewGuid():N}",
+            "--Cluster:SiloPort", siloPort.ToString(),
+            "--Cluster:PrimarySiloPort", siloPort.ToString(),
+            "--Cluster:GatewayPort", FreePort.Next().ToString(),
+            "--Jwks:PublicUrl", publicUrl.ToString(),
+            // Every duration shortened together so a rotation fits in seconds; the ratios are the defaults' (0.9 of propagation).
+            "--Jwks:VerifyInterval", "00:00:00.200",
+            "--KeyRing:Algorithm", "ES256",
+            "--KeyRing:PropagationTime", "00:00:03",
+            "--KeyRing:RotationInterval", "00:00:10",
+            "--KeyRing:RefreshInterval", "00:00:00.250",
+            "--Emulator:JwksCacheSeconds", "1",
+        ], builder => builder.Logging.SetMinimumLevel(LogLevel.Debug).AddProvider(LogCapture.Suite));
+        await app.StartAsync();
+        var silo = new SiloHost(app, new Uri(url));
+        await Eventually.TrueAsync(() => app.Services.GetRequiredService<SigningKeyCache>().IsLoaded, "the silo loaded the key ring");
+        return silo;
+    }
+
+    private sealed record SiloHost(WebApplication App, Uri BaseUrl) : IAsyncDisposable
+    {
+        public IServiceProvider Services => App.Services;
+
+        public HttpClient Http(string? bearer = null)
+        {
+            var http = new HttpClient { BaseAddress = BaseUrl };
+            if (bearer is not null)
+                http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            return http;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+    }
+}
