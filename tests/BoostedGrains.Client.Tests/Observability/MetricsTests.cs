@@ -43,6 +43,8 @@ public sealed class MetricsTests
         Assert.Equal(0, Sum("boostedgrains.boosted.errors"));
         Assert.Equal(1, metrics.Single(m => m.Name == "boostedgrains.keyring.keys_published").MetricPoints.Single().GetGaugeLastValueLong());
         Assert.InRange(metrics.Single(m => m.Name == "boostedgrains.keyring.active_key_age").MetricPoints.Single().GetGaugeLastValueDouble(), 0, 300);
+        // The copy was read at start and is re-read every refresh interval (1 minute by default).
+        Assert.InRange(metrics.Single(m => m.Name == "boostedgrains.keyring.copy_age").MetricPoints.Single().GetGaugeLastValueDouble(), 0, 120);
         Assert.Equal(2, spans.Count(s => s.OperationName == "boostedgrains.exchange"));
         Assert.Equal(3, spans.Count(s => s.OperationName == "boostedgrains.provision"));
 
