@@ -23,19 +23,25 @@ public sealed class SiloHostFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var url = $"http://127.0.0.1:{FreePort.Next()}";
+        _app = await CreateSiloAsync(url, LogLevel.Debug);
+        await _app.StartAsync();
+        BaseUrl = new Uri(url);
+        using var http = new HttpClient { BaseAddress = BaseUrl };
+        await Eventually.TrueAsync(async () => (await http.GetAsync("/healthz")).IsSuccessStatusCode, "the silo is ready");
+    }
+
+    /// <summary>The real Silo host on <paramref name="url"/> and free loopback ports, with only its own cluster ID set; not started.</summary>
+    public static async Task<WebApplication> CreateSiloAsync(string url, LogLevel logLevel)
+    {
         var siloPort = FreePort.Next();
-        _app = await SiloApp.CreateAsync(
+        return await SiloApp.CreateAsync(
         [
             "--urls", url,
             "--Cluster:ClusterId", $"gateway-{Guid.NewGuid():N}",
             "--Cluster:SiloPort", siloPort.ToString(),
             "--Cluster:PrimarySiloPort", siloPort.ToString(),
             "--Cluster:GatewayPort", FreePort.Next().ToString(),
-        ], builder => builder.Logging.SetMinimumLevel(LogLevel.Debug).AddProvider(LogCapture.Suite));
-        await _app.StartAsync();
-        BaseUrl = new Uri(url);
-        using var http = new HttpClient { BaseAddress = BaseUrl };
-        await Eventually.TrueAsync(async () => (await http.GetAsync("/healthz")).IsSuccessStatusCode, "the silo is ready");
+        ], builder => builder.Logging.SetMinimumLevel(logLevel).AddProvider(LogCapture.Suite));
     }
 
     public async Task DisposeAsync()
