@@ -29,7 +29,8 @@ internal static class BoostedResilience
     /// <c>Retry-After</c> on 429), the silo-wide <c>Retry-After</c> gate, the adaptive rate, circuit breaker and attempt
     /// timeout, outermost first.
     /// </summary>
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, ResilienceHandlerContext context, int maxConcurrency, AdaptiveRate rate)
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, ResilienceHandlerContext context,
+        Func<BoostedOptions, int> maxConcurrency, AdaptiveRate rate)
     {
         var options = context.ServiceProvider.GetRequiredService<IOptions<BoostedOptions>>().Value;
         var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
@@ -37,7 +38,7 @@ internal static class BoostedResilience
         // and a full queue, or a wait past Boosted__MaxQueueWait, fails fast instead of piling callers up.
         var slots = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
-            PermitLimit = maxConcurrency,
+            PermitLimit = maxConcurrency(options),
             QueueLimit = options.MaxQueuedRequests,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });

@@ -32,7 +32,7 @@ public static class BoostedServiceCollectionExtensions
 
         var tokens = services.AddHttpClient<BoostedTokenClient>(ConfigureClient).UseLongLivedConnections();
         tokens.AddResilienceHandler(BoostedResilience.TokenPipeline, (builder, context) => BoostedResilience.Configure(
-            builder, context, Options(context).MaxConcurrentExchanges, context.ServiceProvider.GetRequiredService<BoostedRates>().Token));
+            builder, context, options => options.MaxConcurrentExchanges, context.ServiceProvider.GetRequiredService<BoostedRates>().Token));
         // Added after the resilience handler, so inside it: each attempt signs its own assertion once it may leave.
         tokens.AddHttpMessageHandler(() => new AttemptContentHandler());
         tokens.AddHttpMessageHandler(s => Observer(s, "token"));
@@ -40,14 +40,11 @@ public static class BoostedServiceCollectionExtensions
         tokens.AddHttpMessageHandler(() => new BufferingHandler());
         var accounts = services.AddHttpClient<BoostedAccountClient>(ConfigureClient).UseLongLivedConnections();
         accounts.AddResilienceHandler(BoostedResilience.AccountPipeline, (builder, context) => BoostedResilience.Configure(
-            builder, context, Options(context).MaxConcurrentProvisioning, context.ServiceProvider.GetRequiredService<BoostedRates>().Account));
+            builder, context, options => options.MaxConcurrentProvisioning, context.ServiceProvider.GetRequiredService<BoostedRates>().Account));
         accounts.AddHttpMessageHandler(s => Observer(s, "account"));
         accounts.AddHttpMessageHandler(() => new BufferingHandler());
         return services;
     }
-
-    private static BoostedOptions Options(Microsoft.Extensions.Http.Resilience.ResilienceHandlerContext context) =>
-        context.ServiceProvider.GetRequiredService<IOptions<BoostedOptions>>().Value;
 
     // Grains keep their typed clients for as long as they are active, far past the factory's handler rotation: pooled
     // connections are recycled instead, so a change of Boosted's DNS records is still picked up within minutes.

@@ -128,7 +128,8 @@ public sealed class TokenContinuityTests(BoostedCluster boosted) : IClassFixture
         await boosted.Client.GetUserTokenGrain(user).GetAccessTokenAsync();
         Assert.Single((await StoredTokens.ReadAsync(boosted, user)).State!.Tokens);
 
-        await boosted.Client.GetGrain<IUserTokenAdminGrain>(user).ReprovisionAsync();
+        // Re-provisioning is silo-only (Orleans clients are refused): call it through a silo's grain factory.
+        await boosted.SiloGrains.GetGrain<IUserTokenAdminGrain>(user).ReprovisionAsync();
 
         Assert.Empty((await StoredTokens.ReadAsync(boosted, user)).State!.Tokens);
     }

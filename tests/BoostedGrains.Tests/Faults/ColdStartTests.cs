@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using BoostedGrains.Silo.Hosting;
 using BoostedGrains.Emulator;
 using BoostedGrains.Testing;
-using BoostedGrains.Tests.Infrastructure;
+using BoostedGrains.Tests.Gateway;
 using BoostedGrains.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -22,16 +21,7 @@ public sealed class ColdStartTests(ITestOutputHelper output)
     [Fact]
     public async Task A_thousand_users_on_a_just_started_silo_are_all_served_with_one_exchange_each()
     {
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
-        var siloPort = FreePort.Next();
-        await using var app = await SiloApp.CreateAsync(
-        [
-            "--urls", url,
-            "--Cluster:ClusterId", $"cold-{Guid.NewGuid():N}",
-            "--Cluster:SiloPort", siloPort.ToString(),
-            "--Cluster:PrimarySiloPort", siloPort.ToString(),
-            "--Cluster:GatewayPort", FreePort.Next().ToString(),
-        ], builder => builder.Logging.SetMinimumLevel(LogLevel.Information).AddProvider(LogCapture.Suite));
+        await using var app = await SiloHostFixture.CreateSiloAsync($"http://127.0.0.1:{FreePort.Next()}", LogLevel.Information);
         await app.StartAsync();
         var grains = app.Services.GetRequiredService<IGrainFactory>();
         var emulator = app.Services.GetRequiredService<BoostedEmulatorServer>();

@@ -48,8 +48,20 @@ public class SiloHostFixture : IAsyncLifetime
         Action<WebApplication>? beforeStart = null)
     {
         var url = $"http://127.0.0.1:{FreePort.Next()}";
+        var app = await CreateSiloAsync(url, name, arguments, configure);
+        beforeStart?.Invoke(app);
+        await app.StartAsync();
+        return (app, new Uri(url));
+    }
+
+    /// <summary>The real Silo host on <paramref name="url"/> and free loopback ports, logging at <paramref name="logLevel"/>; not started.</summary>
+    public static Task<WebApplication> CreateSiloAsync(string url, LogLevel logLevel) =>
+        CreateSiloAsync(url, "gateway", [], builder => builder.Logging.SetMinimumLevel(logLevel).AddProvider(LogCapture.Suite));
+
+    private static Task<WebApplication> CreateSiloAsync(string url, string name, string[] arguments, Action<WebApplicationBuilder>? configure)
+    {
         var siloPort = FreePort.Next();
-        var app = await SiloApp.CreateAsync(
+        return SiloApp.CreateAsync(
         [
             "--urls", url,
             "--Cluster:ClusterId", $"{name}-{Guid.NewGuid():N}",
@@ -57,9 +69,6 @@ public class SiloHostFixture : IAsyncLifetime
             "--Cluster:GatewayPort", FreePort.Next().ToString(),
             .. arguments,
         ], configure);
-        beforeStart?.Invoke(app);
-        await app.StartAsync();
-        return (app, new Uri(url));
     }
 
     public async Task DisposeAsync()
