@@ -34,6 +34,8 @@ public sealed class ClusterTlsTests(ClusterTlsTests.TlsCluster tls) : IClassFixt
                 ["Storage__AzureTableConnectionString"] = "",
                 ["Cluster__AdvertisedIP"] = null,
                 ["Cluster__PrimarySiloPort"] = Cluster.Settings.Silos[0].Silo.ToString(),
+                // In-memory storage with the test's emulator as Boosted: the emulator lives only as long as these silos.
+                ["KeyRing__AllowEphemeral"] = "true",
             }));
         }
 
