@@ -160,10 +160,9 @@ public sealed class UserTokenGrain(
         try
         {
             StoredToken? seen = null;
-            if (_persist)
+            if (_persist && await ReloadAsync())
             {
                 // Another activation of this grain (during membership changes) may have renewed already.
-                await _state.ReloadAsync();
                 seen = _state.Current.Tokens.GetValueOrDefault(scope);
                 if (Adoptable(scope, seen) is { } adopted)
                     return adopted;
@@ -227,6 +226,21 @@ public sealed class UserTokenGrain(
             return null;
         var token = Unprotect(scope, stored);
         return token is not null && token.Sha256 != held?.Sha256 ? token : null;
+    }
+
+    /// <summary>Re-reads the state; storage that cannot answer must not stop an exchange, so a failure is only logged.</summary>
+    private async Task<bool> ReloadAsync()
+    {
+        try
+        {
+            await _state.ReloadAsync();
+            return true;
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Reading the stored tokens of user {UserId} failed ({Error}): exchanging without them.", this.GetPrimaryKeyString(), e.GetType().Name);
+            return false;
+        }
     }
 
     private static bool SameCiphertext(StoredToken stored, StoredToken? seen) =>
