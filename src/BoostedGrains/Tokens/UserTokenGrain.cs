@@ -159,10 +159,11 @@ public sealed class UserTokenGrain(
     {
         try
         {
-            StoredToken? seen = null;
-            if (_persist && await ReloadAsync())
+            var seen = _state.Current.Tokens.GetValueOrDefault(scope);
+            // A caller waits: another activation of this grain (during membership changes) may have stored a token
+            // meanwhile. A renewal ahead of time skips the read; its write still meets such a token (ETag) and adopts it.
+            if (_persist && !Token(scope).HoldsUsableToken && await ReloadAsync())
             {
-                // Another activation of this grain (during membership changes) may have renewed already.
                 seen = _state.Current.Tokens.GetValueOrDefault(scope);
                 if (Adoptable(scope, seen) is { } adopted)
                     return adopted;
