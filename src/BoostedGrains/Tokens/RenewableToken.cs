@@ -24,6 +24,9 @@ internal sealed class RenewableToken(BoostedOptions options, TimeProvider time, 
     /// <summary>The token held now, valid or not.</summary>
     public AccessToken? Current => _current;
 
+    /// <summary>True while the current token may be handed out (a renewal now is ahead of time, nobody waits for it).</summary>
+    public bool HoldsUsableToken => _current is { } token && time.GetUtcNow() < token.ExpiresAt - _margin;
+
     /// <summary>When the current token was obtained.</summary>
     public DateTimeOffset? LastRenewal { get; private set; }
 

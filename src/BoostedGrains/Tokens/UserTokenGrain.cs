@@ -202,11 +202,11 @@ public sealed class UserTokenGrain(
                 // Each exchange is tagged with the identity it is signed for: one that a re-provisioning overtook while
                 // it was in flight (a refresh-ahead renewal, typically) is dropped, not served for an hour.
                 var generation = _identityGeneration;
-                StoredToken? seen = null;
-                if (_persist)
+                var seen = _state.Current.Tokens.GetValueOrDefault(scope);
+                // A caller waits: another activation of this grain (during membership changes) may have stored a token
+                // meanwhile. A renewal ahead of time skips the read; its write still meets such a token (ETag) and adopts it.
+                if (_persist && !Token(scope).HoldsUsableToken && await ReloadAsync())
                 {
-                    // Another activation of this grain (during membership changes) may have renewed already.
-                    await ReloadForAdoptionAsync();
                     seen = _state.Current.Tokens.GetValueOrDefault(scope);
                     if (Adoptable(scope, seen) is { } adopted)
                         return adopted;
@@ -278,16 +278,18 @@ public sealed class UserTokenGrain(
         return token is not null && token.Sha256 != held?.Sha256 ? token : null;
     }
 
-    // Storage out of reach must not stop an exchange: without the read, only the adoption of a twin's token is missed.
-    private async Task ReloadForAdoptionAsync()
+    /// <summary>Re-reads the state; storage that cannot answer must not stop an exchange, so a failure is only logged.</summary>
+    private async Task<bool> ReloadAsync()
     {
         try
         {
             await _state.ReloadAsync();
+            return true;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
-            logger.LogDebug("Reading the stored tokens of user {UserId} failed ({Error}); exchanging without them.", this.GetPrimaryKeyString(), e.GetType().Name);
+            logger.LogWarning("Reading the stored tokens of user {UserId} failed ({Error}): exchanging without them.", this.GetPrimaryKeyString(), e.GetType().Name);
+            return false;
         }
     }
 
