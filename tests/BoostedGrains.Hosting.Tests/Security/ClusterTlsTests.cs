@@ -4,6 +4,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using BoostedGrains.Client;
 using BoostedGrains.Hosting.Tests.Infrastructure;
+using BoostedGrains.Silo.Onboarding;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -78,6 +79,25 @@ public sealed class ClusterTlsTests(ClusterTlsTests.TlsCluster tls) : IClassFixt
         // Grains on every silo answered, so silo-to-silo traffic ran over TLS too.
         var hosts = await Task.WhenAll(tls.Cluster.Silos.Select(silo => silo.Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)));
         Assert.All(hosts, h => Assert.Equal(3, h.Count));
+    }
+
+    [Fact]
+    public async Task The_onboarding_command_provisions_over_mutual_tls_with_the_same_settings()
+    {
+        var users = Enumerable.Range(0, 3).Select(i => $"tls-onboard-{i}-{Guid.NewGuid():N}").ToList();
+        var file = Path.Combine(tls.Certificates.Folder, "users.csv");
+        await File.WriteAllLinesAsync(file, ["user_id", .. users]);
+        var settings = tls.AppServer(
+            ("Tls:CertificatePath", tls.Certificates.AppPfxPath),
+            ("Tls:CertificatePassword", tls.Certificates.AppPfxPassword),
+            ("Tls:TrustedCaPath", tls.Certificates.CaPath));
+
+        var exitCode = await ProvisionCommand.RunAsync(["--file", file, .. settings.Select(s => $"--{s.Key}={s.Value}")], new StringWriter(),
+            interactive: false, CancellationToken.None);
+
+        Assert.Equal(0, exitCode);
+        foreach (var user in users)
+            Assert.True((await tls.Cluster.Grains.GetUserTokenGrain(user).GetStatusAsync()).Provisioned);
     }
 
     [Fact]

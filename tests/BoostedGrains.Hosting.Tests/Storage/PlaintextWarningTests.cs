@@ -5,7 +5,10 @@ using Microsoft.Extensions.Logging;
 
 namespace BoostedGrains.Hosting.Tests.Storage;
 
-/// <summary>A production silo (Azure storage) without TLS starts, and says once, in plain words, what that exposes.</summary>
+/// <summary>
+/// A production silo (Azure storage) without TLS starts, and says once, in plain words, what that exposes; its Orleans
+/// ports listen on the advertised address only.
+/// </summary>
 [Collection(HostingCollection.Name)]
 public sealed class PlaintextWarningTests(AzuriteServer azurite)
 {
@@ -23,5 +26,23 @@ public sealed class PlaintextWarningTests(AzuriteServer azurite)
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.StartsWith("TLS is off: this silo uses Azure storage, but no Tls__CertificatePath or Tls__CertificateSubject is set", warning.Message);
         await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task The_orleans_ports_listen_on_the_advertised_address_only()
+    {
+        await using var cluster = await StorageCluster.StartEmulatorAsync(azurite, silos: 1);
+        await cluster.StartSilosAsync();
+        var ports = cluster.Settings.Silos[0];
+
+        // Cluster__AdvertisedIP is 127.0.0.1; 127.0.0.2 is another address of this host (all of 127.0.0.0/8 is local).
+        foreach (var port in new[] { ports.Silo, ports.Gateway })
+        {
+            using (var advertised = new System.Net.Sockets.TcpClient())
+                await advertised.ConnectAsync("127.0.0.1", port);
+            using var other = new System.Net.Sockets.TcpClient();
+            var refused = await Assert.ThrowsAsync<System.Net.Sockets.SocketException>(() => other.ConnectAsync("127.0.0.2", port));
+            Assert.Equal(System.Net.Sockets.SocketError.ConnectionRefused, refused.SocketErrorCode);
+        }
     }
 }
