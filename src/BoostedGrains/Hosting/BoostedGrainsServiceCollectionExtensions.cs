@@ -19,6 +19,8 @@ public static class BoostedGrainsServiceCollectionExtensions
         services.AddHttpClient(PublicUrlVerifier.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<PublicUrlVerifier>();
         services.AddHostedService(provider => provider.GetRequiredService<PublicUrlVerifier>());
+        services.AddOptions<JwksPublishOptions>().Bind(configuration.GetSection(JwksPublishOptions.SectionName));
+        services.AddHostedService<JwksBlobPublisher>();
         return services.AddBoostedKeys(configuration).AddBoostedTokens(configuration);
     }
 }
