@@ -80,6 +80,24 @@ public sealed class PublicUrlVerificationTests
     }
 
     [Fact]
+    public async Task A_forced_rotation_signs_although_the_public_URL_never_served_it_and_is_audited()
+    {
+        await using var stub = await StubPublicUrl.StartAsync();
+        stub.ServeFixed(JwksDocument.Create([]).Json.ToArray());
+        await using var silo = await StartSiloAsync(stub.Url, stub);
+        using var admin = silo.Http(AdminOptions.DevelopmentApiKey);
+
+        using var response = await admin.PostAsync("/admin/keys/rotate?force=true", null);
+        response.EnsureSuccessStatusCode();
+        var kid = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("kid").GetString();
+
+        var cache = silo.Services.GetRequiredService<SigningKeyCache>();
+        await Eventually.TrueAsync(() => cache.GetSigningKey().Kid == kid, "the forced key signs after propagating");
+        Assert.Null((await ListKeysAsync(admin)).Single(k => k.Kid == kid).PubliclySeenAt);
+        Assert.Single(LogCapture.Suite.Lines, l => l.Contains($"Audit: an operator forced rotate-now (?force=true): new key {kid}", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_start_up_line_says_when_the_public_URL_is_not_reachable()
     {
         // Nothing listens there: a URL that does not reach this cluster at all.
