@@ -41,8 +41,10 @@ internal sealed class KeyTimeline(KeyRingState state, KeyRingOptions options, Pu
         return now >= SuccessorDueAt(newest) ? KeyNeed.Successor : KeyNeed.None;
     }
 
-    /// <summary>Adds a key the schedule called for: immediately eligible only at bootstrap.</summary>
-    /// The bootstrap key needs no public sighting: nothing could sign before it, and the start-up check reports what the public URL serves.
+    /// <summary>
+    /// Adds a key the schedule called for: immediately eligible only at bootstrap. The bootstrap key needs no public
+    /// sighting either: nothing could sign before it, and the start-up check reports what the public URL serves.
+    /// </summary>
     public void AddScheduled(KeyRecord key, KeyNeed need, DateTimeOffset now) =>
         Add(key, now, need == KeyNeed.Bootstrap ? now : now + _propagation, confirmed: need == KeyNeed.Bootstrap);
 

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 using BoostedGrains.Emulator;
 using BoostedGrains.Hosting.Tests.Infrastructure;
@@ -34,7 +33,7 @@ public sealed class JwksBlobPublicationTests(AzuriteServer azurite)
         await Eventually.TrueAsync(async () => (await BlobKidsAsync(anonymous, blobUrl)).Contains(first), "the blob carries the first key");
 
         using var stop = new CancellationTokenSource();
-        var exchanges = ExchangeContinuouslyAsync(silo.BaseUrl, stop.Token);
+        var exchanges = TokenApiTraffic.RunAsync(silo.BaseUrl, GatewayOptions.DevelopmentApiKey, stop.Token);
         var rotated = await silo.App.Services.GetRequiredService<IGrainFactory>().GetKeyRing().RotateNowAsync();
         await Eventually.TrueAsync(() => cache.GetSigningKey().Kid == rotated.Kid, "the rotated key signs", TimeSpan.FromSeconds(30));
         await stop.CancelAsync();
@@ -62,21 +61,6 @@ public sealed class JwksBlobPublicationTests(AzuriteServer azurite)
             return [];
         using var jwks = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return jwks.RootElement.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()).ToList();
-    }
-
-    private static async Task<(int Succeeded, int Failed)> ExchangeContinuouslyAsync(Uri baseUrl, CancellationToken stop)
-    {
-        using var http = new HttpClient { BaseAddress = baseUrl };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GatewayOptions.DevelopmentApiKey);
-        var (succeeded, failed) = (0, 0);
-        while (!stop.IsCancellationRequested)
-        {
-            // Each new user is one exchange, so each assertion the silo signs reaches the emulator.
-            using var response = await http.PostAsync($"/v1/users/blob-{Guid.NewGuid():N}/token", null, CancellationToken.None);
-            if (response.IsSuccessStatusCode) succeeded++;
-            else failed++;
-        }
-        return (succeeded, failed);
     }
 
     private async Task<SiloHost> StartSiloAsync(string container)
