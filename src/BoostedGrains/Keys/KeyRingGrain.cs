@@ -87,8 +87,9 @@ internal sealed class KeyRingGrain(
     {
         ArgumentNullException.ThrowIfNull(servedKids);
         var now = time.GetUtcNow();
-        Timeline.ObservePublicUrl(servedKids, now);
-        await WriteAsync();
+        // Most looks only move publicly_seen_at: no write for those, so N silos looking do not load the storage.
+        if (Timeline.ObservePublicUrl(servedKids, now))
+            await WriteAsync();
         return Timeline.List(now);
     }
 
