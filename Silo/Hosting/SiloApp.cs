@@ -23,7 +23,11 @@ public static class SiloApp
 
         var url = (configuration["urls"] ?? DefaultUrl).Split(';')[0];
         builder.WebHost.UseUrls(url);
-        var jwksUrl = configuration.GetValue<Uri?>("Jwks:PublicUrl") ?? new Uri(new Uri(url.Replace("*", "localhost").Replace("+", "localhost")), "/.well-known/jwks.json");
+        // Unset: the static blob when Jwks__Publish__* is configured, else this silo's own endpoint.
+        var publish = configuration.GetSection(JwksPublishOptions.SectionName).Get<JwksPublishOptions>();
+        var jwksUrl = configuration.GetValue<Uri?>("Jwks:PublicUrl")
+            ?? (publish is { IsConfigured: true } ? publish.CreateBlobClient().Uri : null)
+            ?? new Uri(new Uri(url.Replace("*", "localhost").Replace("+", "localhost")), "/.well-known/jwks.json");
         configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Jwks:PublicUrl"] = jwksUrl.ToString() });
 
         var embedded = EmbeddedBoosted.IsEnabled(configuration);

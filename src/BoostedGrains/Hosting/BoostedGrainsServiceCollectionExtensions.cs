@@ -25,6 +25,8 @@ public static class BoostedGrainsServiceCollectionExtensions
         services.AddHttpClient(PublicUrlVerifier.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<PublicUrlVerifier>();
         services.AddHostedService(provider => provider.GetRequiredService<PublicUrlVerifier>());
+        services.AddOptions<JwksPublishOptions>().Bind(configuration.GetSection(JwksPublishOptions.SectionName));
+        services.AddHostedService<JwksBlobPublisher>();
         services.AddOptions<TokenOptions>().Bind(configuration.GetSection(TokenOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();

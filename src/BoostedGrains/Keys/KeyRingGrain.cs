@@ -100,11 +100,8 @@ internal sealed class KeyRingGrain(
     {
         ArgumentNullException.ThrowIfNull(servedKids);
         var now = time.GetUtcNow();
-        await _state.UpdateAsync(s =>
-        {
-            For(s).ObservePublicUrl(servedKids, now);
-            return true;
-        });
+        // Most looks only move publicly_seen_at: no write for those, so N silos looking do not load the storage.
+        await _state.UpdateAsync(s => For(s).ObservePublicUrl(servedKids, now));
         return Timeline.List(now);
     }
 

@@ -41,8 +41,10 @@ internal sealed class KeyTimeline(KeyRingState state, KeyRingOptions options, Pu
         return now >= SuccessorDueAt(newest) ? KeyNeed.Successor : KeyNeed.None;
     }
 
-    /// <summary>Adds a key the schedule called for: immediately eligible only at bootstrap.</summary>
-    /// The bootstrap key needs no public sighting: nothing could sign before it, and the start-up check reports what the public URL serves.
+    /// <summary>
+    /// Adds a key the schedule called for: immediately eligible only at bootstrap. The bootstrap key needs no public
+    /// sighting either: nothing could sign before it, and the start-up check reports what the public URL serves.
+    /// </summary>
     public void AddScheduled(KeyRecord key, KeyNeed need, DateTimeOffset now) =>
         Add(key, now, need == KeyNeed.Bootstrap ? now : now + _propagation, confirmed: need == KeyNeed.Bootstrap);
 
@@ -54,10 +56,13 @@ internal sealed class KeyTimeline(KeyRingState state, KeyRingOptions options, Pu
     public void AddRotation(KeyRecord key, DateTimeOffset now, bool force = false) =>
         Add(key, now, !state.EverPublished || SelectSigner(now) is null ? now : now + _propagation, confirmed: force || !state.EverPublished);
 
-    /// <summary>Adds a key Boosted already has (imported): eligible at once, it signs once the public URL serves it (at once when <paramref name="force"/>d).</summary>
+    /// <summary>
+    /// Adds a key Boosted already has (imported): eligible at once, it signs once the public URL serves it (at once when
+    /// <paramref name="force"/>d, or as the first key of a ring, like a bootstrap key).
+    /// </summary>
     public void AddImported(KeyRecord key, DateTimeOffset now, bool force = false)
     {
-        Add(key, now, now, confirmed: force);
+        Add(key, now, now, confirmed: force || !state.EverPublished);
         state.ImportedKids.Add(key.Kid);
     }
 
@@ -105,11 +110,16 @@ internal sealed class KeyTimeline(KeyRingState state, KeyRingOptions options, Pu
             .FirstOrDefault();
     }
 
-    /// <summary>Applies one look at the public URL: <paramref name="servedKids"/> are the kids it served at <paramref name="at"/>.</summary>
-    public void ObservePublicUrl(IReadOnlyCollection<string> servedKids, DateTimeOffset at)
+    /// <summary>
+    /// Applies one look at the public URL: <paramref name="servedKids"/> are the kids it served at <paramref name="at"/>.
+    /// True when the change must be persisted now (see <see cref="PublicSightingRule.Observe"/>).
+    /// </summary>
+    public bool ObservePublicUrl(IReadOnlyCollection<string> servedKids, DateTimeOffset at)
     {
+        var changed = false;
         foreach (var key in state.Keys.Where(k => k.IsLive))
-            _sighting.Observe(key, servedKids.Contains(key.Kid), at);
+            changed |= _sighting.Observe(key, servedKids.Contains(key.Kid), at);
+        return changed;
     }
 
     /// <summary>The keys the JWKS carries, oldest first.</summary>

@@ -23,19 +23,27 @@ internal sealed record PublicSightingRule(bool Required, TimeSpan RequiredRun, T
     /// <summary>True when <paramref name="key"/> may sign as far as the public URL is concerned.</summary>
     public bool IsConfirmed(KeyRecord key) => !Required || !key.AwaitsPublicUrl;
 
-    /// <summary>Applies one look at <paramref name="at"/>: <paramref name="served"/> says whether the public URL carried the key.</summary>
-    public void Observe(KeyRecord key, bool served, DateTimeOffset at)
+    /// <summary>
+    /// Applies one look at <paramref name="at"/>: <paramref name="served"/> says whether the public URL carried the key.
+    /// True when a key that awaits the public URL started or lost its run, or was confirmed: only that must be
+    /// persisted at once (a later <see cref="KeyRecord.PubliclySeenAt"/> is written with the next change).
+    /// </summary>
+    public bool Observe(KeyRecord key, bool served, DateTimeOffset at)
     {
+        var (awaited, since) = (key.AwaitsPublicUrl, key.PublicRunSince);
         if (!served)
         {
             key.PublicRunSince = null;
-            return;
         }
-        if (key.PublicRunSince is null || key.PubliclySeenAt is not { } last || at - last > MaxGap)
-            key.PublicRunSince = at;
-        if (key.PubliclySeenAt is null || at > key.PubliclySeenAt)
-            key.PubliclySeenAt = at;
-        if (at - key.PublicRunSince >= RequiredRun)
-            key.AwaitsPublicUrl = false;
+        else
+        {
+            if (key.PublicRunSince is null || key.PubliclySeenAt is not { } last || at - last > MaxGap)
+                key.PublicRunSince = at;
+            if (key.PubliclySeenAt is null || at > key.PubliclySeenAt)
+                key.PubliclySeenAt = at;
+            if (at - key.PublicRunSince >= RequiredRun)
+                key.AwaitsPublicUrl = false;
+        }
+        return awaited && (key.AwaitsPublicUrl != awaited || key.PublicRunSince != since);
     }
 }

@@ -2,17 +2,23 @@ using BoostedGrains.Testing;
 namespace BoostedGrains.Hosting.Tests.Infrastructure;
 
 /// <summary>
-/// A real Azurite table service from the pinned npm package (<c>tests/Azurite</c>, installed with <c>npm ci</c> when
+/// A real Azurite table service (and its blob service) from the pinned npm package (<c>tests/Azurite</c>, installed with <c>npm ci</c> when
 /// missing), on a free loopback port with in-memory persistence. One per test run: each test uses its own ServiceId.
 /// </summary>
 public sealed class AzuriteServer : IAsyncLifetime
 {
     private ChildProcess? _process;
+    private ChildProcess? _blob;
     private string? _workspace;
 
     public int Port { get; private set; }
 
     public string ConnectionString => AzuriteTable.ConnectionString(Port);
+
+    /// <summary>The blob service's port (the static JWKS publication).</summary>
+    public int BlobPort { get; private set; }
+
+    public string BlobConnectionString => AzuriteTable.BlobConnectionString(BlobPort);
 
     public async Task InitializeAsync()
     {
@@ -22,12 +28,16 @@ public sealed class AzuriteServer : IAsyncLifetime
         // Its working directory: in-memory persistence writes no data, but nothing of it should land in the repository.
         _workspace = Directory.CreateTempSubdirectory("azurite-").FullName;
         _process = await AzuriteTable.StartAsync(Port, ["--inMemoryPersistence"], _workspace);
+        BlobPort = FreePort.Next();
+        _blob = await AzuriteTable.StartBlobAsync(BlobPort, _workspace);
     }
 
     public async Task DisposeAsync()
     {
         if (_process is not null)
             await _process.DisposeAsync();
+        if (_blob is not null)
+            await _blob.DisposeAsync();
         if (_workspace is not null)
             Directory.Delete(_workspace, recursive: true);
     }

@@ -10,6 +10,21 @@ internal static class AzuriteTable
 
     public static string Script => Path.Combine(Package, "node_modules", "azurite", "dist", "src", "table", "main.js");
 
+    public static string BlobScript => Path.Combine(Package, "node_modules", "azurite", "dist", "src", "blob", "main.js");
+
+    public static string BlobConnectionString(int port) =>
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevAccountKey};BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+
+    /// <summary>Starts Azurite's blob service on <paramref name="port"/>, in memory, and waits until it listens.</summary>
+    public static async Task<ChildProcess> StartBlobAsync(int port, string workingDirectory)
+    {
+        var process = ChildProcess.Start("azurite-blob", "node",
+            [BlobScript, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(), "--inMemoryPersistence", "--disableTelemetry", "--silent"],
+            new Dictionary<string, string?>(), workingDirectory);
+        await process.WaitListeningAsync(port, TimeSpan.FromSeconds(30));
+        return process;
+    }
+
     public static string ConnectionString(int port) =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevAccountKey};TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
 

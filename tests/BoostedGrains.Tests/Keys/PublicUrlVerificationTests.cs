@@ -32,7 +32,7 @@ public sealed class PublicUrlVerificationTests
         var first = cache.GetSigningKey().Kid;
 
         using var stop = new CancellationTokenSource();
-        var exchanges = ExchangeContinuouslyAsync(silo, stop.Token);
+        var exchanges = TokenApiTraffic.RunAsync(silo.BaseUrl, GatewayOptions.DevelopmentApiKey, stop.Token);
 
         // The successor is published 7 s in and due at 10 s; the frozen copy never carries it.
         KeyView? successor = null;
@@ -48,12 +48,14 @@ public sealed class PublicUrlVerificationTests
             Assert.Equal("Degraded", await ready.Content.ReadAsStringAsync());
         }
         Assert.Single(LogCapture.Suite.Lines, line => line.Contains($"Signing key {successor!.Kid} is due to sign but {stub.Url}", StringComparison.Ordinal));
+        Assert.Equal(1, ReadGauge(silo.Services, "boostedgrains.keyring.keys_unseen_publicly"));
 
         stub.ServeLive();
         await Eventually.TrueAsync(() => cache.GetSigningKey().Kid == successor!.Kid, "the successor signs", TimeSpan.FromSeconds(30));
         var seen = (await ListKeysAsync(admin)).Single(k => k.Kid == successor!.Kid);
         Assert.NotNull(seen.PubliclySeenAt);
         Assert.Equal("Signing", seen.Status);
+        await Eventually.TrueAsync(() => ReadGauge(silo.Services, "boostedgrains.keyring.keys_unseen_publicly") == 0, "every published key is seen publicly");
         await Eventually.TrueAsync(async () => await (await silo.Http().GetAsync("/healthz/ready")).Content.ReadAsStringAsync() == "Healthy", "readiness is Healthy again");
 
         await stop.CancelAsync();
@@ -80,6 +82,24 @@ public sealed class PublicUrlVerificationTests
     }
 
     [Fact]
+    public async Task A_forced_rotation_signs_although_the_public_URL_never_served_it_and_is_audited()
+    {
+        await using var stub = await StubPublicUrl.StartAsync();
+        stub.ServeFixed(JwksDocument.Create([]).Json.ToArray());
+        await using var silo = await StartSiloAsync(stub.Url, stub);
+        using var admin = silo.Http(AdminOptions.DevelopmentApiKey);
+
+        using var response = await admin.PostAsync("/admin/keys/rotate?force=true", null);
+        response.EnsureSuccessStatusCode();
+        var kid = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("kid").GetString();
+
+        var cache = silo.Services.GetRequiredService<SigningKeyCache>();
+        await Eventually.TrueAsync(() => cache.GetSigningKey().Kid == kid, "the forced key signs after propagating");
+        Assert.Null((await ListKeysAsync(admin)).Single(k => k.Kid == kid).PubliclySeenAt);
+        Assert.Single(LogCapture.Suite.Lines, l => l.Contains($"Audit: an operator forced rotate-now (?force=true): new key {kid}", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_start_up_line_says_when_the_public_URL_is_not_reachable()
     {
         // Nothing listens there: a URL that does not reach this cluster at all.
@@ -91,18 +111,21 @@ public sealed class PublicUrlVerificationTests
         Assert.Contains("is not reachable", line);
     }
 
-    private static async Task<(int Succeeded, int Failed)> ExchangeContinuouslyAsync(SiloHost silo, CancellationToken stop)
+    // This silo's gauge only: meters are told apart by the host's IMeterFactory.
+    private static int? ReadGauge(IServiceProvider services, string name)
     {
-        using var http = silo.Http(GatewayOptions.DevelopmentApiKey);
-        var (succeeded, failed) = (0, 0);
-        while (!stop.IsCancellationRequested)
+        var scope = services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        int? value = null;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
         {
-            // Each new user is one exchange, so each assertion the silo signs reaches the emulator.
-            using var response = await http.PostAsync($"/v1/users/verify-{Guid.NewGuid():N}/token", null, CancellationToken.None);
-            if (response.IsSuccessStatusCode) succeeded++;
-            else failed++;
-        }
-        return (succeeded, failed);
+            if (instrument.Name == name && ReferenceEquals(instrument.Meter.Scope, scope))
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<int>((_, measurement, _, _) => value = measurement);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return value;
     }
 
     private static async Task<IReadOnlyList<KeyView>> ListKeysAsync(HttpClient admin)
