@@ -96,7 +96,7 @@ public sealed class PublicUrlVerificationTests
         var cache = silo.Services.GetRequiredService<SigningKeyCache>();
         await Eventually.TrueAsync(() => cache.GetSigningKey().Kid == kid, "the forced key signs after propagating");
         Assert.Null((await ListKeysAsync(admin)).Single(k => k.Kid == kid).PubliclySeenAt);
-        Assert.Single(LogCapture.Suite.Lines, l => l.Contains($"Audit: an operator forced rotate-now (?force=true): new key {kid}", StringComparison.Ordinal));
+        Assert.Single(LogCapture.Suite.Lines, l => l.Contains($"Admin action rotate_forced on {kid} by ", StringComparison.Ordinal));
     }
 
     [Fact]
