@@ -1,3 +1,4 @@
+using BoostedGrains.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
@@ -61,6 +62,12 @@ public sealed class KeySecurityTests(KeySecurityTests.Fixture boosted, ITestOutp
     [Fact]
     public async Task Every_assertion_sent_to_Boosted_has_a_unique_jti_and_a_lifetime_of_at_most_300_s()
     {
+        // The revocation test may have run first: wait until a successor has propagated and been seen publicly.
+        await Eventually.TrueAsync(async () =>
+        {
+            await boosted.RefreshKeysAsync();
+            return boosted.Cluster.Silos.All(silo => CanSign(BoostedCluster.KeyCache(silo.ServiceProvider)));
+        }, "every silo has a key to sign with", TimeSpan.FromSeconds(60));
         await Task.WhenAll(Enumerable.Range(0, 60).Select(i => boosted.Client.GetUserTokenGrain($"jti-{i}-{Guid.NewGuid():N}").GetAccessTokenAsync()));
         // Plus assertions signed directly on both silos at once, where a weak jti source would collide.
         var direct = await Task.WhenAll(boosted.Cluster.Silos.SelectMany(silo => Enumerable.Range(0, 200).Select(async _ =>
@@ -132,5 +139,18 @@ public sealed class KeySecurityTests(KeySecurityTests.Fixture boosted, ITestOutp
         FaultFigures.Record(output, "security", "revoked key: last signature after revocation, per silo (bound: RefreshInterval 1.5 s)",
             string.Join(", ", Enumerable.Range(0, signers.Count).Select(s => lastUse.TryGetValue(s, out var t) ? $"silo {s}: {t.TotalMilliseconds:0} ms" : $"silo {s}: none")));
         FaultFigures.Record(output, "security", "signatures during the test / with the revoked key after the bound", $"{signed.Count} / 0");
+    }
+
+    private static bool CanSign(SigningKeyCache cache)
+    {
+        try
+        {
+            cache.GetSigningKey();
+            return true;
+        }
+        catch (SigningKeyUnavailableException)
+        {
+            return false;
+        }
     }
 }
