@@ -17,8 +17,12 @@ internal sealed record PublicSightingRule(bool Required, TimeSpan RequiredRun, T
     /// <summary>The rule the settings call for: looks every VerifyInterval, a run of PropagationTime × RequiredSeenFraction.</summary>
     public static PublicSightingRule From(JwksOptions jwks, KeyRingOptions ring) =>
         jwks.PublicUrl is null ? None
-        // Three intervals: one slow or failed look does not restart the run, two in a row do.
-        : new(true, ring.PropagationTime * jwks.RequiredSeenFraction, jwks.VerifyInterval * 3);
+        // Three intervals: one slow or failed look does not restart the run, two in a row do. At least MinGap, so that
+        // a look delayed by a busy machine (short intervals) does not count as the URL having stopped serving.
+        : new(true, ring.PropagationTime * jwks.RequiredSeenFraction, TimeSpan.FromTicks(Math.Max(jwks.VerifyInterval.Ticks * 3, MinGap.Ticks)));
+
+    /// <summary>The shortest <see cref="MaxGap"/>, whatever the look interval.</summary>
+    public static readonly TimeSpan MinGap = TimeSpan.FromSeconds(5);
 
     /// <summary>True when <paramref name="key"/> may sign as far as the public URL is concerned.</summary>
     public bool IsConfirmed(KeyRecord key) => !Required || !key.AwaitsPublicUrl;

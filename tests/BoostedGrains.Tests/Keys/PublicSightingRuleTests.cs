@@ -33,6 +33,15 @@ public sealed class PublicSightingRuleTests
     }
 
     [Fact]
+    public void Looks_far_more_often_than_every_few_seconds_still_allow_a_gap_of_five_seconds()
+    {
+        var rule = PublicSightingRule.From(new JwksOptions { PublicUrl = PublicUrl, VerifyInterval = TimeSpan.FromMilliseconds(200) }, _options);
+
+        Assert.Equal(PublicSightingRule.MinGap, rule.MaxGap);
+        Assert.Equal(TimeSpan.FromSeconds(5), rule.MaxGap);
+    }
+
+    [Fact]
     public void A_key_served_without_a_break_for_the_required_run_is_confirmed_and_stays_confirmed()
     {
         var key = Awaiting();
