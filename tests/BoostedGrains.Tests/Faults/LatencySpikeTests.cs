@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BoostedGrains.Emulator;
 using BoostedGrains.Errors;
+using BoostedGrains.Testing;
 using BoostedGrains.Tokens;
 using Xunit.Abstractions;
 
@@ -8,8 +9,29 @@ namespace BoostedGrains.Tests.Faults;
 
 /// <summary>Fault 2: every Boosted answer is delayed by a 2 s spike, longer than one attempt may take.</summary>
 [Collection(FaultsCollection.Name)]
-public sealed class LatencySpikeTests(LatencySpikeTests.Fixture boosted, ITestOutputHelper output) : IClassFixture<LatencySpikeTests.Fixture>
+public sealed class LatencySpikeTests(LatencySpikeTests.Fixture boosted, ITestOutputHelper output) : IClassFixture<LatencySpikeTests.Fixture>, IAsyncLifetime
 {
+    // The other test's timeouts may have opened the breaker (default settings): each test starts once a new user is
+    // served again, that is after the break and a successful half-open probe.
+    public async Task InitializeAsync()
+    {
+        boosted.Emulator.SetFaults(new EmulatorFaults());
+        await Eventually.TrueAsync(async () =>
+        {
+            try
+            {
+                await boosted.Client.GetUserTokenGrain($"healthy-{Guid.NewGuid():N}").GetAccessTokenAsync();
+                return true;
+            }
+            catch (BoostedUnavailableException)
+            {
+                return false;
+            }
+        }, "a new user is served", TimeSpan.FromSeconds(30));
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan TotalRequestTimeout = TimeSpan.FromSeconds(2.5);
     private const int SpikeMs = 2000;
