@@ -35,10 +35,15 @@ public sealed class BoostedOptions
     /// </summary>
     public List<string> AllowedUserScopes { get; set; } = [];
 
-    /// <summary>The allowed scopes in effect: <see cref="AllowedUserScopes"/>, or the scopes of <see cref="UserScope"/> when none are set.</summary>
-    public IReadOnlySet<string> EffectiveAllowedUserScopes =>
+    /// <summary>
+    /// The allowed scopes in effect: <see cref="AllowedUserScopes"/>, or the scopes of <see cref="UserScope"/> when none
+    /// are set. Computed once, on first use after binding (every user grain activation reads it).
+    /// </summary>
+    public IReadOnlySet<string> EffectiveAllowedUserScopes => _effectiveAllowedUserScopes ??=
         (AllowedUserScopes.Count > 0 ? AllowedUserScopes : UserScope.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList())
         .ToHashSet(StringComparer.Ordinal);
+
+    private IReadOnlySet<string>? _effectiveAllowedUserScopes;
 
     /// <summary><c>Boosted__SubjectClaim</c>: what a user assertion's <c>sub</c> carries.</summary>
     public SubjectClaim SubjectClaim { get; set; } = SubjectClaim.BoostedUserId;

@@ -50,7 +50,12 @@ public sealed class UserTokenGrain(
     private string UserId => _userId ??= UserIds.Validate(this.GetPrimaryKeyString());
 
     /// <inheritdoc />
-    public Task<AccessToken> GetAccessTokenAsync() => GetAccessTokenAsync(_options.UserScope);
+    public Task<AccessToken> GetAccessTokenAsync()
+    {
+        _ = UserId;
+        var scopes = UserScope;
+        return Token(scopes).GetAsync(() => ExchangeAsync(scopes));
+    }
 
     // The default scope set's slot, under its one spelling.
     private string UserScope => _userScope ??= ScopeSet.Normalize(_options.UserScope, _allowedScopes);
@@ -59,7 +64,8 @@ public sealed class UserTokenGrain(
     public Task<AccessToken> GetAccessTokenAsync(string scope)
     {
         _ = UserId;
-        var scopes = ScopeSet.Normalize(scope, _allowedScopes);
+        // A slot's key is a normalised, allowed scope set already: only another spelling needs the work.
+        var scopes = scope is not null && _tokens.ContainsKey(scope) ? scope : ScopeSet.Normalize(scope, _allowedScopes);
         return Token(scopes).GetAsync(() => ExchangeAsync(scopes));
     }
 

@@ -2,7 +2,6 @@ using BoostedGrains.Emulator;
 using BoostedGrains.Errors;
 using BoostedGrains.Tests.Infrastructure;
 using BoostedGrains.Tokens;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace BoostedGrains.Tests.Cluster;
 
@@ -20,9 +19,6 @@ public sealed class IdentityTests(BoostedCluster boosted) : IClassFixture<Booste
         boosted.Emulator.SetFaults(new EmulatorFaults());
         return Task.CompletedTask;
     }
-
-    // Re-provisioning is a silo-side admin action: it goes through a silo's own grain factory, as the admin API does.
-    private IGrainFactory SiloGrains => boosted.Cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
 
     [Fact]
     public async Task Every_spelling_of_one_scope_set_shares_one_slot_and_one_exchange()
@@ -114,7 +110,8 @@ public sealed class IdentityTests(BoostedCluster boosted) : IClassFixture<Booste
         boosted.Emulator.SetFaults(new EmulatorFaults { LatencyMs = 1_500 });
 
         await grain.ReportRejectedTokenAsync(first.Sha256);
-        await SiloGrains.GetGrain<IUserTokenAdminGrain>(user).ReprovisionAsync();
+        // Re-provisioning is silo-only: through a silo's own grain factory, as the admin API does.
+        await boosted.SiloGrains.GetGrain<IUserTokenAdminGrain>(user).ReprovisionAsync();
         var served = await grain.GetAccessTokenAsync();
 
         // The first token, the renewal signed for the old identity (dropped), and one for the re-provisioned identity.

@@ -58,7 +58,8 @@ public class SiloHostFixture : IAsyncLifetime
     public static Task<WebApplication> CreateSiloAsync(string url, LogLevel logLevel) =>
         CreateSiloAsync(url, "gateway", [], builder => builder.Logging.SetMinimumLevel(logLevel).AddProvider(LogCapture.Suite));
 
-    private static Task<WebApplication> CreateSiloAsync(string url, string name, string[] arguments, Action<WebApplicationBuilder>? configure)
+    /// <summary>The real Silo host on <paramref name="url"/> and free loopback ports; later <paramref name="arguments"/> override earlier ones. Not started.</summary>
+    public static Task<WebApplication> CreateSiloAsync(string url, string name, string[] arguments, Action<WebApplicationBuilder>? configure)
     {
         var siloPort = FreePort.Next();
         return SiloApp.CreateAsync(

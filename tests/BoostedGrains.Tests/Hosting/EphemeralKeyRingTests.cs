@@ -1,5 +1,5 @@
-using BoostedGrains.Silo.Hosting;
 using BoostedGrains.Testing;
+using BoostedGrains.Tests.Gateway;
 using BoostedGrains.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
@@ -35,21 +35,16 @@ public sealed class EphemeralKeyRingTests
 
     private static Task<WebApplication> CreateAsync(bool? allowEphemeral)
     {
-        var siloPort = FreePort.Next();
-        var args = new List<string>
-        {
-            "--urls", $"http://127.0.0.1:{FreePort.Next()}",
-            "--Cluster:ClusterId", $"ephemeral-{Guid.NewGuid():N}",
-            "--Cluster:SiloPort", siloPort.ToString(),
-            "--Cluster:GatewayPort", FreePort.Next().ToString(),
+        string[] args =
+        [
             // Nothing listens there: starting must not need Boosted.
             "--Boosted:BaseUrl", $"http://127.0.0.1:{FreePort.Next()}/",
             "--Boosted:ClientId", "partner",
             "--Boosted:ClientSecret", "not-used-in-this-test",
             "--Gateway:ApiKeys:0", "ephemeral-test-key",
-        };
-        if (allowEphemeral is { } allow)
-            args.AddRange(["--KeyRing:AllowEphemeral", allow.ToString()]);
-        return SiloApp.CreateAsync([.. args], builder => builder.Logging.AddProvider(LogCapture.Suite));
+            .. allowEphemeral is { } allow ? new[] { "--KeyRing:AllowEphemeral", allow.ToString() } : [],
+        ];
+        return SiloHostFixture.CreateSiloAsync($"http://127.0.0.1:{FreePort.Next()}", "ephemeral", args,
+            builder => builder.Logging.AddProvider(LogCapture.Suite));
     }
 }

@@ -1,5 +1,6 @@
 using BoostedGrains.Silo.Hosting;
 using BoostedGrains.Testing;
+using BoostedGrains.Tests.Gateway;
 using BoostedGrains.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 
@@ -13,14 +14,9 @@ public sealed class PrimarySiloTests
     {
         var capture = new LogCapture();
         var unusedPrimary = FreePort.Next();
-        var app = await SiloApp.CreateAsync(
-        [
-            "--urls", $"http://127.0.0.1:{FreePort.Next()}",
-            "--Cluster:ClusterId", $"primary-{Guid.NewGuid():N}",
-            "--Cluster:SiloPort", FreePort.Next().ToString(),
-            "--Cluster:GatewayPort", FreePort.Next().ToString(),
-            "--Cluster:PrimarySiloPort", unusedPrimary.ToString(),
-        ], builder => builder.Logging.AddProvider(capture).AddProvider(LogCapture.Suite));
+        var app = await SiloHostFixture.CreateSiloAsync($"http://127.0.0.1:{FreePort.Next()}", "primary",
+            ["--Cluster:PrimarySiloPort", unusedPrimary.ToString()],
+            builder => builder.Logging.AddProvider(capture).AddProvider(LogCapture.Suite));
         using var giveUp = new CancellationTokenSource();
         var start = app.StartAsync(giveUp.Token);
         try
