@@ -10,7 +10,7 @@ namespace BoostedGrains.Silo.Hosting;
 /// setting points where.
 /// </summary>
 public sealed partial class PrimarySiloWatch(
-    IOptions<ClusterSettings> cluster, IConfiguration configuration, IHostApplicationLifetime lifetime, ILogger<PrimarySiloWatch> logger)
+    IOptions<ClusterSettings> cluster, IHostApplicationLifetime lifetime, ILogger<PrimarySiloWatch> logger)
     : BackgroundService
 {
     /// <summary>How long a silo may take to join its primary before the watch looks at the primary's port.</summary>
@@ -20,8 +20,8 @@ public sealed partial class PrimarySiloWatch(
     {
         var settings = cluster.Value;
         var primary = settings.EffectivePrimarySiloPort;
-        // Azure Table clustering has no primary; a silo that is its own primary has nothing to reach.
-        if (!string.IsNullOrWhiteSpace(configuration["Storage:AzureTableConnectionString"]) || primary == settings.SiloPort)
+        // A silo that is its own primary has nothing to reach.
+        if (primary == settings.SiloPort)
             return;
 
         var started = new TaskCompletionSource();

@@ -40,7 +40,8 @@ public static class SiloApp
         }
 
         builder.Services.AddBoostedGrains(configuration).AddKeyRingStartupCheck();
-        if (!embedded && string.IsNullOrWhiteSpace(configuration["Storage:AzureTableConnectionString"]))
+        var inMemory = string.IsNullOrWhiteSpace(configuration["Storage:AzureTableConnectionString"]);
+        if (!embedded && inMemory)
             builder.Services.AddSingleton<IValidateOptions<KeyRingOptions>, EphemeralKeyRingRequirement>();
         builder.Services.AddOptions<ClusterSettings>().Bind(configuration.GetSection(ClusterSettings.SectionName));
         builder.Services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName))
@@ -54,8 +55,10 @@ public static class SiloApp
         builder.Services.AddBoostedHealth(configuration);
         builder.AddBoostedObservability();
         builder.Services.AddHostedService<StartupBanner>();
-        // Before UseOrleans: a silo that cannot join blocks the start of every hosted service registered after Orleans.
-        builder.Services.AddHostedService<PrimarySiloWatch>();
+        // Localhost clustering only (it has a primary). Before UseOrleans: a silo that cannot join blocks the start of
+        // every hosted service registered after Orleans.
+        if (inMemory)
+            builder.Services.AddHostedService<PrimarySiloWatch>();
 
         builder.UseOrleans(silo => silo.UseBoostedTopology(configuration).AddBoostedDashboard(configuration));
 
