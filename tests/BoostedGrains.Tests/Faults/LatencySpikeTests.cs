@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 
 namespace BoostedGrains.Tests.Faults;
 
-/// <summary>Fault 2: every Boosted answer is delayed by a 2 s spike, longer than one attempt may take.</summary>
+/// <summary>Fault 2: every Boosted answer is delayed by a 10 s spike, far longer than one call may take.</summary>
 [Collection(FaultsCollection.Name)]
 public sealed class LatencySpikeTests(LatencySpikeTests.Fixture boosted, ITestOutputHelper output) : IClassFixture<LatencySpikeTests.Fixture>, IAsyncLifetime
 {
@@ -34,11 +34,12 @@ public sealed class LatencySpikeTests(LatencySpikeTests.Fixture boosted, ITestOu
 
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan TotalRequestTimeout = TimeSpan.FromSeconds(2.5);
-    private const int SpikeMs = 2000;
+    private const int SpikeMs = 10_000;
 
-    // A loaded CI machine adds scheduling delay on top of the configured timeout; the bound stays well under the spike
-    // plus one more attempt, so a caller that waited for Boosted instead of the timeout would still fail the test.
-    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(1.5);
+    // A loaded 2-core CI machine has stalled timer callbacks by more than 2 s (all ten timeouts then fire together):
+    // the bound allows that, and stays well under the spike, so a caller that waited for Boosted instead of its
+    // timeout still fails the test.
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(4);
 
     public sealed class Fixture : ProxiedCluster
     {
@@ -93,7 +94,7 @@ public sealed class LatencySpikeTests(LatencySpikeTests.Fixture boosted, ITestOu
         var recovered = recovery.Elapsed;
         Assert.Equal(cold.Length, boosted.Emulator.GetStats().Creates.User - before.Creates.User);
 
-        const string fault = "2. 2 s latency spike";
+        const string fault = "2. 10 s latency spike";
         FaultFigures.Record(output, fault, "warm callers: calls / max wait", $"{warmTimes.Length} / {warmTimes.Max().TotalMilliseconds:0} ms");
         FaultFigures.Record(output, fault, "cold callers: typed timeouts / min-max wait",
             $"{coldTimes.Length} / {coldTimes.Min().TotalMilliseconds:0}-{coldTimes.Max().TotalMilliseconds:0} ms (RequestTimeout 1 s, TotalRequestTimeout 2.5 s)");
