@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace BoostedGrains.SampleApp;
 
-/// <summary>Boosted's Threads API (spec §5). The HttpClient's token handler supplies the user's token.</summary>
+/// <summary>Boosted's Threads API (docs/boosted-api.md §5). The HttpClient's token handler supplies the user's token.</summary>
 public sealed class ThreadsClient(HttpClient http)
 {
     /// <summary>Creates a thread for the current user; returns its ID.</summary>

@@ -2,7 +2,7 @@ using BoostedGrains.Benchmarks.Infrastructure;
 using BoostedGrains.Benchmarks.Reporting;
 using BoostedGrains.Benchmarks.Scenarios;
 
-// Issue 6: where BoostedGrains stands against a token cache inside each app server. Prints a Markdown table and
+// Where BoostedGrains stands against a token cache inside each app server. Prints a Markdown table and
 // writes it to results/latest.md (or --out PATH). Timings are never asserted anywhere: this program only reports.
 var settings = BenchSettings.Parse(args);
 var only = args.SkipWhile(a => a != "--rows").Skip(1).FirstOrDefault()?.Split(',').ToHashSet();

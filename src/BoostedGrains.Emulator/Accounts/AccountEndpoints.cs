@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace BoostedGrains.Emulator.Accounts;
 
-/// <summary>The Account Management API of spec §4 under <c>/v2/account-management</c>.</summary>
+/// <summary>The Account Management API of docs/boosted-api.md §4 under <c>/v2/account-management</c>.</summary>
 internal sealed class AccountEndpoints(AccountStore store, BearerAuth auth, StatsCounters stats)
 {
     public void Map(IEndpointRouteBuilder routes, EmulatorPipeline pipeline)

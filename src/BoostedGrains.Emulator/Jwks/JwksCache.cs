@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace BoostedGrains.Emulator.Jwks;
 
-/// <summary>Fetches and caches partner JWKS documents the way common verifiers do (spec §2): a cache with a lifetime,
+/// <summary>Fetches and caches partner JWKS documents the way common verifiers do (docs/boosted-api.md §2): a cache with a lifetime,
 /// synchronous fill when empty or expired, and an unknown <c>kid</c> that only requests a throttled background refetch.</summary>
 internal sealed class JwksCache(EmulatorOptions options, EmulatorClock clock, StatsCounters stats, ILogger<JwksCache> logger) : IDisposable
 {

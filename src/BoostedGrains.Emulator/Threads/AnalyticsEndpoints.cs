@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace BoostedGrains.Emulator.Threads;
 
-/// <summary>The message-history export of spec §6, streamed as JSON Lines.</summary>
+/// <summary>The message-history export of docs/boosted-api.md §6, streamed as JSON Lines.</summary>
 internal sealed class AnalyticsEndpoints(ThreadStore store, BearerAuth auth)
 {
     public void Map(IEndpointRouteBuilder routes, EmulatorPipeline pipeline) =>

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace BoostedGrains.Emulator.Threads;
 
-/// <summary>The Threads API of spec §5: enough of it to prove that a user token works and is bound to its user.</summary>
+/// <summary>The Threads API of docs/boosted-api.md §5: enough of it to prove that a user token works and is bound to its user.</summary>
 internal sealed class ThreadEndpoints(ThreadStore store, BearerAuth auth)
 {
     public void Map(IEndpointRouteBuilder routes, EmulatorPipeline pipeline)

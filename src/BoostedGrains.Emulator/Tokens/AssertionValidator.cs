@@ -6,7 +6,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace BoostedGrains.Emulator.Tokens;
 
-/// <summary>Verifies a partner's JWT assertion by the rules of spec §2, in the spec's order: structure, header, key,
+/// <summary>Verifies a partner's JWT assertion by the rules of docs/boosted-api.md §2, in its order: structure, header, key,
 /// signature, claims. Microsoft.IdentityModel parses and checks the signature; the claim rules are the spec's own.</summary>
 internal sealed class AssertionValidator(JwksCache jwks, ReplayCache replays, PartnerRegistry partners, EmulatorClock clock)
 {

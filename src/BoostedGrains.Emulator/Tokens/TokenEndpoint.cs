@@ -7,7 +7,7 @@ using Microsoft.Extensions.Primitives;
 
 namespace BoostedGrains.Emulator.Tokens;
 
-/// <summary><c>POST /oauth2/token</c>: RFC 8693 token exchange with the checks of spec §3, in its order.</summary>
+/// <summary><c>POST /oauth2/token</c>: RFC 8693 token exchange with the checks of docs/boosted-api.md §3, in its order.</summary>
 internal sealed class TokenEndpoint(
     EmulatorOptions options,
     PartnerRegistry partners,

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace BoostedGrains.Boosted;
 
 /// <summary>
-/// Boosted's account-management API (spec §4). Every ensure is create-first and adopts the existing entity on 409,
+/// Boosted's account-management API (docs/boosted-api.md §4). Every ensure is create-first and adopts the existing entity on 409,
 /// so repeating it never makes a duplicate.
 /// </summary>
 public sealed class BoostedAccountClient(HttpClient http, IManagementTokenSource managementTokens, TokenMetrics metrics, IOptions<BoostedOptions> options)

@@ -8,7 +8,7 @@ using Polly.RateLimiting;
 
 namespace BoostedGrains.Boosted;
 
-/// <summary>The resilience pipeline every call to Boosted goes through (design rule 7).</summary>
+/// <summary>The resilience pipeline every call to Boosted goes through (docs/design.md rule 7).</summary>
 internal static class BoostedResilience
 {
     /// <summary>The pipeline of token exchanges.</summary>

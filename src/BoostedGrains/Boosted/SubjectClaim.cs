@@ -1,6 +1,6 @@
 namespace BoostedGrains.Boosted;
 
-/// <summary>What a user assertion's <c>sub</c> carries (spec §2).</summary>
+/// <summary>What a user assertion's <c>sub</c> carries (docs/boosted-api.md §2).</summary>
 public enum SubjectClaim
 {
     /// <summary>The <c>user_id</c> Boosted returned when the user was created (the default).</summary>

@@ -6,7 +6,7 @@ using Orleans.Concurrency;
 namespace BoostedGrains.Hierarchy;
 
 /// <summary>
-/// A Boosted Organization, created at most once (design rule 6). Reentrant so that lookups are not held up by a slow
+/// A Boosted Organization, created at most once (docs/design.md rule 6). Reentrant so that lookups are not held up by a slow
 /// create; concurrent first calls share the one create in flight.
 /// </summary>
 [Reentrant]

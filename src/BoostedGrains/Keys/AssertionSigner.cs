@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace BoostedGrains.Keys;
 
-/// <summary>Signs spec §2 assertions with this silo's cached key; never calls the key ring grain.</summary>
+/// <summary>Signs docs/boosted-api.md §2 assertions with this silo's cached key; never calls the key ring grain.</summary>
 public sealed class AssertionSigner(SigningKeyCache cache, IOptions<BoostedOptions> boosted, TimeProvider time) : IAssertionSigner
 {
     /// <summary>The assertion lifetime: under Boosted's 300 s limit, with room for a little clock drift.</summary>

@@ -1,6 +1,6 @@
 namespace BoostedGrains.Keys;
 
-/// <summary>Signs the JWT assertions that are exchanged for Boosted tokens (spec §2), with this silo's current key.</summary>
+/// <summary>Signs the JWT assertions that are exchanged for Boosted tokens (docs/boosted-api.md §2), with this silo's current key.</summary>
 public interface IAssertionSigner
 {
     /// <summary>

@@ -4,7 +4,7 @@ using BoostedGrains.Diagnostics;
 namespace BoostedGrains.Tokens;
 
 /// <summary>
-/// One scope's current token and its in-flight exchange (design rules 1–3). Lives on a grain's turn. The token is
+/// One scope's current token and its in-flight exchange (docs/design.md rules 1–3). Lives on a grain's turn. The token is
 /// handed out while valid; inside its refresh window a renewal starts in the background; only a caller that finds no
 /// valid token waits, and it waits for the one shared exchange.
 /// </summary>
@@ -126,7 +126,7 @@ internal sealed class RenewableToken(BoostedOptions options, TimeProvider time, 
     {
         var lifetime = token.ExpiresAt - obtainedAt;
         _margin = Margin(options, lifetime);
-        // Jitter spreads the renewals of tokens obtained together (design rule 2).
+        // Jitter spreads the renewals of tokens obtained together (docs/design.md rule 2).
         var fraction = Math.Min(0.95, options.RefreshAheadFraction + Random.Shared.NextDouble() * options.RefreshAheadJitter);
         var refreshAt = obtainedAt + lifetime * fraction;
         RefreshAt = refreshAt < token.ExpiresAt - _margin ? refreshAt : token.ExpiresAt - _margin;

@@ -3,7 +3,7 @@ using Orleans.Storage;
 namespace BoostedGrains.Tokens;
 
 /// <summary>
-/// A reentrant grain's persistent state with one write at a time (design rule 5): each update waits for the write
+/// A reentrant grain's persistent state with one write at a time (docs/design.md rule 5): each update waits for the write
 /// before it, and an ETag conflict means another activation won, so the stored state is re-read, never overwritten.
 /// A change takes effect only once it is stored: when a write fails, memory goes back to what storage holds, so a
 /// caller's retry does the work again instead of finding it done.

@@ -11,7 +11,7 @@ using Orleans.Concurrency;
 namespace BoostedGrains.Tokens;
 
 /// <summary>
-/// One end user's Boosted tokens (design §3). Reentrant: callers keep getting the valid token while an exchange is in
+/// One end user's Boosted tokens (docs/design.md, "Grains"). Reentrant: callers keep getting the valid token while an exchange is in
 /// flight, and every caller that needs a new token awaits the same exchange. Refresh ahead has two triggers: a call
 /// that finds the token in its refresh window renews it in the background, and a one-shot timer at the start of the
 /// window renews it if it was handed out recently, so a user active shortly before the window does not wait after it.

@@ -4,7 +4,7 @@ using static BoostedGrains.Emulator.Tests.Infrastructure.EmulatorHarness;
 
 namespace BoostedGrains.Emulator.Tests.Jwks;
 
-/// <summary>Key rotation as the emulator's verifier sees it (spec §2). The emulator's clock is fake; the JWKS is real HTTP.</summary>
+/// <summary>Key rotation as the emulator's verifier sees it (docs/boosted-api.md §2). The emulator's clock is fake; the JWKS is real HTTP.</summary>
 public sealed class KeyRotationTests
 {
     [Fact]

@@ -5,7 +5,7 @@ using static BoostedGrains.Emulator.Tests.Infrastructure.EmulatorHarness;
 
 namespace BoostedGrains.Emulator.Tests.Tokens;
 
-/// <summary>Every assertion fault of spec §3's invalid_grant row, each against an otherwise valid assertion.</summary>
+/// <summary>Every assertion fault of docs/boosted-api.md §3's invalid_grant row, each against an otherwise valid assertion.</summary>
 public sealed class AssertionTests : IAsyncLifetime
 {
     private EmulatorHarness _h = null!;

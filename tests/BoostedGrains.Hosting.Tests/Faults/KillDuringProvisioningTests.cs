@@ -6,9 +6,9 @@ using Xunit.Abstractions;
 namespace BoostedGrains.Hosting.Tests.Faults;
 
 /// <summary>
-/// Issue 7, fault 7: a silo process is killed (SIGKILL) while it is provisioning users: some have been created in
+/// Fault 7 of docs/reliability.md: a silo process is killed (SIGKILL) while it is provisioning users: some have been created in
 /// Boosted but not yet stored. Their callers retry through the surviving silo, which creates first and adopts the
-/// existing user on 409 (spec §4): every user ends provisioned exactly once, with one Boosted ID.
+/// existing user on 409 (docs/boosted-api.md §4): every user ends provisioned exactly once, with one Boosted ID.
 /// </summary>
 [Collection(HostingCollection.Name)]
 public sealed class KillDuringProvisioningTests(AzuriteServer azurite, ITestOutputHelper output)

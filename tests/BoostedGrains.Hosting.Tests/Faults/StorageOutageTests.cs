@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace BoostedGrains.Hosting.Tests.Faults;
 
 /// <summary>
-/// Issue 7, fault 6: Azure Table storage (Azurite) stopped for 10 s under a running two-silo cluster, then started
+/// Fault 6 of docs/reliability.md: Azure Table storage (Azurite) stopped for 10 s under a running two-silo cluster, then started
 /// again. Nothing stored is lost, callers get errors (not hangs) meanwhile, and the same silos recover on their own.
 /// </summary>
 [Collection(HostingCollection.Name)]

@@ -9,7 +9,7 @@ namespace BoostedGrains.Hosting.Tests.Storage;
 
 /// <summary>
 /// Two activations of the same grains, forced by two clusters (different ClusterIds) sharing one ServiceId and thus
-/// one state: the stale activation's write meets an ETag conflict, re-reads, and never overwrites (design §3 rule 5).
+/// one state: the stale activation's write meets an ETag conflict, re-reads, and never overwrites (docs/design.md rule 5).
 /// </summary>
 [Collection(HostingCollection.Name)]
 public sealed class DuplicateActivationTests(AzuriteServer azurite)

@@ -36,7 +36,7 @@ public sealed class WireFaultTests(WireFaultTests.Fixture boosted, ITestOutputHe
     {
         var result = await RunWithFirstAttemptFaultAsync("truncated", WireFault.TruncateAnswer);
 
-        // Boosted accepted the first assertion and its answer was lost: a retry must not replay that jti (spec §2),
+        // Boosted accepted the first assertion and its answer was lost: a retry must not replay that jti (docs/boosted-api.md §2),
         // or Boosted refuses it as invalid_grant and the user is wrongly told the keys are misconfigured.
         Assert.Equal(Users / FaultEvery, result.PerUser.Count(r => r == new UserResult(2, 2, 2)));
         Assert.Equal(Users - Users / FaultEvery, result.PerUser.Count(r => r == new UserResult(1, 1, 1)));

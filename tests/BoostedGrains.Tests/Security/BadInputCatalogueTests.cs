@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BoostedGrains.Tests.Security;
 
 /// <summary>
-/// Issue 7's bad-input catalogue against the real Silo host (TokenApiTests holds 16 more: short-over-limit and blank
+/// The bad-input catalogue (docs/reliability.md) against the real Silo host (TokenApiTests holds 16 more: short-over-limit and blank
 /// IDs, %01, malformed/array/oversized JSON, text/plain, invalid profiles, bad rejected-token reports, missing/wrong/
 /// empty keys and the Basic scheme). Every case gets a clear 4xx, and Boosted sees nothing: no token request, no create.
 /// </summary>

@@ -15,7 +15,7 @@ using Xunit.Abstractions;
 namespace BoostedGrains.Tests.Security;
 
 /// <summary>
-/// The partner's signing keys under issue 7's security rules: what the JWKS carries, what every assertion that left the
+/// The partner's signing keys under the security rules of docs/reliability.md: what the JWKS carries, what every assertion that left the
 /// cluster looked like, and how long a revoked key can still sign on a silo that cached it.
 /// </summary>
 [Collection(FaultsCollection.Name)]
