@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.OpenApi;
 using BoostedGrains.Tokens;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
 namespace BoostedGrains.Silo.Gateway;
@@ -8,7 +8,8 @@ namespace BoostedGrains.Silo.Gateway;
 /// <summary>
 /// The token API's OpenAPI document, served at <see cref="DocumentPath"/> for app servers in any language to generate a
 /// client from. Microsoft.AspNetCore.OpenApi builds it from the endpoints' metadata; the transformers here add what
-/// metadata cannot say: the Bearer API key scheme, and the <c>code</c> each problem response carries.
+/// metadata cannot say: the Bearer API key scheme, the raw <c>{userId}</c> segment, the JSON bodies the handlers read
+/// themselves, and the <c>code</c> values and <c>Retry-After</c> header of each problem response.
 /// </summary>
 public static class TokenApiOpenApi
 {
@@ -31,58 +32,10 @@ public static class TokenApiOpenApi
             options.ShouldInclude = description => description.GroupName == DocumentName;
             options.AddDocumentTransformer((document, _, _) =>
             {
-                document.Info = new OpenApiInfo
-                {
-                    Title = "BoostedGrains token API",
-                    Version = DocumentName,
-                    Description = "Boosted access tokens for a partner's users, from a BoostedGrains cluster. Every call presents "
-                        + "one of the silo's Gateway__ApiKeys as 'Authorization: Bearer <key>'. Errors are RFC 9457 problem "
-                        + "details whose 'code' says what happened.",
-                };
-                document.Components ??= new OpenApiComponents();
-                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-                document.Components.SecuritySchemes[SecuritySchemeName] = new OpenApiSecurityScheme
-                {
-                    Type = SecuritySchemeType.Http,
-                    Scheme = "bearer",
-                    Description = "One of the silo's Gateway__ApiKeys values (an opaque key, not a JWT).",
-                };
+                DescribeDocument(document);
                 return Task.CompletedTask;
             });
-            options.AddOperationTransformer(async (operation, context, cancellationToken) =>
-            {
-                operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SecuritySchemeName, context.Document)] = [] }];
-                // The handlers read {userId} from the raw path (RawUserId), so no bound parameter tells the framework about it.
-                operation.Parameters ??= [];
-                if (!operation.Parameters.Any(p => p.Name == "userId"))
-                {
-                    operation.Parameters.Add(new OpenApiParameter
-                    {
-                        Name = "userId",
-                        In = ParameterLocation.Path,
-                        Required = true,
-                        Description = $"The partner's user ID, percent-encoded as one path segment (Uri.EscapeDataString or its equivalent): "
-                            + $"at most {UserIds.MaxLength} characters once decoded, no control characters, no surrounding white space.",
-                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-                    });
-                }
-                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-                foreach (var body in metadata.OfType<JsonRequestBody>())
-                {
-                    // A named component, as the framework makes for bodies it binds, so that generated clients name the type.
-                    context.Document!.AddComponent(body.Type.Name, await context.GetOrCreateSchemaAsync(body.Type, cancellationToken: cancellationToken));
-                    operation.RequestBody = new OpenApiRequestBody
-                    {
-                        Required = body.Required,
-                        Content = new Dictionary<string, OpenApiMediaType>
-                        {
-                            [JsonContentType] = new() { Schema = new OpenApiSchemaReference(body.Type.Name, context.Document) },
-                        },
-                    };
-                }
-                foreach (var problem in metadata.OfType<ProblemCodes>())
-                    Describe(operation, problem);
-            });
+            options.AddOperationTransformer(DescribeOperationAsync);
             // The web JSON defaults read numbers from strings too, so the framework documents integers as "integer or
             // string". The token API writes plain JSON numbers: a generated client should expect nothing else.
             options.AddSchemaTransformer((schema, _, _) =>
@@ -143,7 +96,62 @@ public static class TokenApiOpenApi
         builder.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), [ProblemContentType]),
             new ProblemCodes(status, description, codes, retryAfter));
 
-    private static void Describe(OpenApiOperation operation, ProblemCodes problem)
+    private static void DescribeDocument(OpenApiDocument document)
+    {
+        document.Info = new OpenApiInfo
+        {
+            Title = "BoostedGrains token API",
+            Version = DocumentName,
+            Description = "Boosted access tokens for a partner's users, from a BoostedGrains cluster. Every call presents "
+                + "one of the silo's Gateway__ApiKeys as 'Authorization: Bearer <key>'. Errors are RFC 9457 problem "
+                + "details whose 'code' says what happened.",
+        };
+        document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+        document.Components.SecuritySchemes[SecuritySchemeName] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            Description = "One of the silo's Gateway__ApiKeys values (an opaque key, not a JWT).",
+        };
+    }
+
+    private static async Task DescribeOperationAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SecuritySchemeName, context.Document)] = [] }];
+        // The handlers read {userId} from the raw path (RawUserId), so no bound parameter tells the framework about it.
+        operation.Parameters ??= [];
+        if (context.Description.RelativePath?.Contains("{userId}") == true && !operation.Parameters.Any(p => p.Name == "userId"))
+        {
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = "userId",
+                In = ParameterLocation.Path,
+                Required = true,
+                Description = $"The partner's user ID, percent-encoded as one path segment (Uri.EscapeDataString or its equivalent): "
+                    + $"at most {UserIds.MaxLength} characters once decoded, no control characters, no surrounding white space.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
+        }
+        var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+        foreach (var body in metadata.OfType<JsonRequestBody>())
+        {
+            // A named component, as the framework makes for bodies it binds, so that generated clients name the type.
+            context.Document!.AddComponent(body.Type.Name, await context.GetOrCreateSchemaAsync(body.Type, cancellationToken: cancellationToken));
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = body.Required,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    [JsonContentType] = new() { Schema = new OpenApiSchemaReference(body.Type.Name, context.Document) },
+                },
+            };
+        }
+        foreach (var problem in metadata.OfType<ProblemCodes>())
+            DescribeProblem(operation, problem);
+    }
+
+    private static void DescribeProblem(OpenApiOperation operation, ProblemCodes problem)
     {
         if (operation.Responses is null
             || !operation.Responses.TryGetValue(problem.Status.ToString(System.Globalization.CultureInfo.InvariantCulture), out var described)
