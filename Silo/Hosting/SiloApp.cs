@@ -50,6 +50,7 @@ public static class SiloApp
             .ValidateOnStart();
         builder.Services.AddSingleton<ApiKeyFilter>();
         builder.Services.AddTokenApiRateLimit();
+        builder.Services.AddTokenApiOpenApi();
         builder.Services.AddProblemDetails();
         builder.Services.AddBoostedAdmin(configuration, embedded);
         builder.Services.AddBoostedHealth(configuration);
@@ -67,6 +68,7 @@ public static class SiloApp
         app.UseRateLimiter();
         app.MapBoostedJwks();
         app.MapTokenApi();
+        app.MapTokenApiOpenApi();
         app.MapBoostedHealth();
         app.MapBoostedAdmin(configuration);
         app.MapBoostedObservability();
