@@ -10,6 +10,7 @@ using BoostedGrains.Testing;
 using BoostedGrains.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using Orleans.Core.Internal;
 using Xunit.Abstractions;
 
@@ -63,6 +64,9 @@ public sealed class StaleKeyCopyTests(AzuriteServer shared, ITestOutputHelper ou
         foreach (var silo in silos)
             Assert.Equal(HealthStatus.Healthy, (await SiloCheckAsync(silo)).Status);
 
+        var log = new LogRecorder();
+        silos[0].App.Services.GetRequiredService<ILoggerFactory>().AddProvider(log);
+
         // Storage down, and the ring grain deactivated: its next activation cannot read the ring, so no refresh succeeds.
         await azurite.StopAsync();
         var outage = System.Diagnostics.Stopwatch.StartNew();
@@ -114,6 +118,9 @@ public sealed class StaleKeyCopyTests(AzuriteServer shared, ITestOutputHelper ou
             Assert.InRange(int.Parse(reason.Groups[1].Value), 5, 120);
         }
         Assert.All(readyWhileStale, status => Assert.Equal(HttpStatusCode.ServiceUnavailable, status));
+        // The operator reads the same reason in the silo's log, one error line per unready probe.
+        Assert.Contains(log.Entries, e => e.Level == LogLevel.Error && e.Category.EndsWith("DefaultHealthCheckService", StringComparison.Ordinal)
+            && e.Message.StartsWith("Health check silo with status Unhealthy", StringComparison.Ordinal) && e.Message.Contains("The key ring was last read", StringComparison.Ordinal));
         // The gauge tells the same age: past the bound of 5 s (generous upper end for a loaded machine).
         Assert.All(copyAges, age => Assert.InRange(age, 5, 120));
         Assert.All(servedWhileStale, token => Assert.Equal(held, token));
