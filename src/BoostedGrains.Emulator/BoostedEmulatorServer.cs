@@ -54,6 +54,7 @@ public sealed class BoostedEmulatorServer : IAsyncDisposable
             o.TokenLifetimeSeconds = copy.TokenLifetimeSeconds;
             o.JwksCacheSeconds = copy.JwksCacheSeconds;
             o.SubjectClaim = copy.SubjectClaim;
+            o.ExtraUserScopes = copy.ExtraUserScopes;
             o.Faults = copy.Faults;
         });
 
@@ -91,6 +92,7 @@ public sealed class BoostedEmulatorServer : IAsyncDisposable
         TokenLifetimeSeconds = o.TokenLifetimeSeconds,
         JwksCacheSeconds = o.JwksCacheSeconds,
         SubjectClaim = o.SubjectClaim,
+        ExtraUserScopes = o.ExtraUserScopes,
         Faults = new EmulatorFaults
         {
             LatencyMs = o.Faults.LatencyMs,

@@ -15,6 +15,13 @@ public sealed class EmulatorOptions
     /// <summary>What the <c>sub</c> of a user assertion names: the Boosted user ID or the partner's external user ID.</summary>
     public EmulatorSubjectClaim SubjectClaim { get; set; } = EmulatorSubjectClaim.BoostedUserId;
 
+    /// <summary>
+    /// Space-delimited scopes a user token may hold besides the spec's <c>thread</c> (default none). Not Boosted's
+    /// behaviour: it lets tests drive a partner's handling of several user scope sets. A partner gets them only where
+    /// its <see cref="EmulatorPartner.AllowedScopes"/> lists them.
+    /// </summary>
+    public string ExtraUserScopes { get; set; } = "";
+
     /// <summary>Faults injected at start; they can be changed at runtime.</summary>
     public EmulatorFaults Faults { get; set; } = new();
 }

@@ -30,6 +30,13 @@ internal sealed class EmulatorOptionsValidator : IValidateOptions<EmulatorOption
             errors.Add(faultError);
         }
 
+        var extraUserScopes = Scopes.Split(options.ExtraUserScopes);
+        if (extraUserScopes.Any(s => !Scopes.IsValidExtraUserScope(s)))
+        {
+            errors.Add($"Emulator:ExtraUserScopes must list space-delimited scope names other than {string.Join(", ", Scopes.Known)} (printable ASCII, no quote or backslash).");
+        }
+
+        var known = Scopes.Known.Concat(extraUserScopes).ToHashSet(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Partners.Count; i++)
         {
@@ -55,9 +62,9 @@ internal sealed class EmulatorOptionsValidator : IValidateOptions<EmulatorOption
             }
 
             var scopes = Scopes.Split(partner.AllowedScopes);
-            if (scopes.Length == 0 || scopes.Any(s => !Scopes.Known.Contains(s)))
+            if (scopes.Length == 0 || scopes.Any(s => !known.Contains(s)))
             {
-                errors.Add($"{prefix}:AllowedScopes must list scopes among: {string.Join(' ', Scopes.Known)}.");
+                errors.Add($"{prefix}:AllowedScopes must list scopes among: {string.Join(' ', known)} (Emulator:ExtraUserScopes adds user scopes).");
             }
         }
 

@@ -23,6 +23,8 @@ internal sealed class TokenEndpoint(
 
     private static readonly string[] RequiredFields = ["grant_type", "subject_token", "subject_token_type", "client_id", "client_secret"];
 
+    private readonly IReadOnlySet<string> _userScopes = Scopes.ForUserWith(options.ExtraUserScopes);
+
     public void Map(IEndpointRouteBuilder routes, EmulatorPipeline pipeline) =>
         routes.MapPost("/oauth2/token", pipeline.Wrap(RequestKind.Token, HandleAsync));
 
@@ -116,7 +118,7 @@ internal sealed class TokenEndpoint(
     }
 
     /// <summary>Applies the default scope, then the partner's allowed list, then what this kind of subject may hold.</summary>
-    private static string? GrantScopes(EmulatorPartner partner, bool isUser, string requested, out string[] granted)
+    private string? GrantScopes(EmulatorPartner partner, bool isUser, string requested, out string[] granted)
     {
         granted = Scopes.Split(requested);
         if (granted.Length == 0)
@@ -125,7 +127,7 @@ internal sealed class TokenEndpoint(
         }
 
         var allowed = Scopes.Split(partner.AllowedScopes);
-        var kindAllowed = isUser ? Scopes.ForUser : Scopes.ForClient;
+        var kindAllowed = isUser ? _userScopes : Scopes.ForClient;
         foreach (var scope in granted)
         {
             if (!allowed.Contains(scope, StringComparer.Ordinal))
@@ -135,7 +137,7 @@ internal sealed class TokenEndpoint(
 
             if (!kindAllowed.Contains(scope))
             {
-                return isUser ? $"a user token may hold only '{Scopes.Thread}', not '{scope}'" : $"the client ID may hold only '{Scopes.AccountManagement}' and '{Scopes.Analytics}', not '{scope}'";
+                return isUser ? $"a user token may hold only '{string.Join("' and '", _userScopes.Order(StringComparer.Ordinal))}', not '{scope}'" : $"the client ID may hold only '{Scopes.AccountManagement}' and '{Scopes.Analytics}', not '{scope}'";
             }
         }
 

@@ -26,6 +26,7 @@ public sealed class ConfigurationTests
             ["Emulator:TokenLifetimeSeconds"] = "1200",
             ["Emulator:JwksCacheSeconds"] = "60",
             ["Emulator:SubjectClaim"] = "ExternalUserId",
+            ["Emulator:ExtraUserScopes"] = "files",
             ["Emulator:Faults:LatencyMs"] = "5",
             ["Emulator:Faults:ErrorRate"] = "0",
             ["Emulator:Faults:RateLimitPerSecond"] = "100",
@@ -37,7 +38,7 @@ public sealed class ConfigurationTests
         await app.StartAsync();
 
         var options = app.Services.GetRequiredService<IOptions<EmulatorOptions>>().Value;
-        Assert.Equal((1200, 60, EmulatorSubjectClaim.ExternalUserId), (options.TokenLifetimeSeconds, options.JwksCacheSeconds, options.SubjectClaim));
+        Assert.Equal((1200, 60, EmulatorSubjectClaim.ExternalUserId, "files"), (options.TokenLifetimeSeconds, options.JwksCacheSeconds, options.SubjectClaim, options.ExtraUserScopes));
         Assert.Equal((5, 100.0, "thread account-management analytics", (string?)null),
             (options.Faults.LatencyMs, options.Faults.RateLimitPerSecond, options.Partners[0].AllowedScopes, options.Partners[0].Audience));
 

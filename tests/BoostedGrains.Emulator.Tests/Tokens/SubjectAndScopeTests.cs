@@ -77,6 +77,48 @@ public sealed class SubjectAndScopeTests
     }
 
     [Fact]
+    public async Task ExtraUserScopes_lets_a_user_token_hold_them_where_the_partner_is_allowed_them_and_never_the_client()
+    {
+        await using var plain = await EmulatorHarness.StartAsync(o => o.Partners[0].AllowedScopes = "thread account-management");
+        var plainUser = await plain.CreateUserAsync(await plain.ManagementTokenAsync(), "u-plain");
+        using var refusedByDefault = await plain.ExchangeAsync(plain.NewAssertion(plainUser).Sign(), "thread files");
+        await AssertErrorAsync(refusedByDefault, HttpStatusCode.BadRequest, "invalid_scope");
+
+        await using var h = await EmulatorHarness.StartAsync(o =>
+        {
+            o.ExtraUserScopes = "files";
+            o.Partners[0].AllowedScopes = "thread files account-management";
+            o.Partners[1].AllowedScopes = "thread account-management";
+        });
+        var userId = await h.CreateUserAsync(await h.ManagementTokenAsync(), "u-files");
+        var userOfB = await h.CreateUserAsync(await h.ManagementTokenAsync(ClientB), "u-files-b");
+
+        using var both = await h.ExchangeAsync(h.NewAssertion(userId).Sign(), "thread files");
+        using var filesOnly = await h.ExchangeAsync(h.NewAssertion(userId).Sign(), "files");
+        using var forClient = await h.ExchangeAsync(h.NewAssertion(ClientA).Sign(), "files");
+        using var notAllowedForB = await h.ExchangeAsync(h.NewAssertion(userOfB, ClientB).Sign(), "files", ClientB, SecretB);
+
+        Assert.Equal((HttpStatusCode.OK, "thread files"), (both.StatusCode, (string?)(await JsonAsync(both))["scope"]));
+        Assert.Equal((HttpStatusCode.OK, "files"), (filesOnly.StatusCode, (string?)(await JsonAsync(filesOnly))["scope"]));
+        await AssertErrorAsync(forClient, HttpStatusCode.BadRequest, "invalid_scope");
+        await AssertErrorAsync(notAllowedForB, HttpStatusCode.BadRequest, "invalid_scope");
+    }
+
+    [Theory]
+    [InlineData("analytics")]
+    [InlineData("thread")]
+    [InlineData("fi\"les")]
+    public async Task ExtraUserScopes_naming_a_spec_scope_or_an_invalid_name_fails_at_start(string extra)
+    {
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            BoostedEmulatorServer.StartAsync(new EmulatorOptions { ExtraUserScopes = $"files {extra}" }));
+
+        Assert.Equal(
+            "Emulator:ExtraUserScopes must list space-delimited scope names other than thread, account-management, analytics (printable ASCII, no quote or backslash).",
+            Assert.Single(error.Failures));
+    }
+
+    [Fact]
     public async Task A_configured_audience_replaces_the_token_endpoint_url()
     {
         await using var h = await EmulatorHarness.StartAsync(o => o.Partners[0].Audience = "https://boosted.example/aud");

@@ -17,6 +17,8 @@ internal sealed class RestartableAzurite : IAsyncDisposable
 
     public string ConnectionString => AzuriteTable.ConnectionString(Port);
 
+    public bool IsRunning => _process is not null;
+
     public async Task StartAsync()
     {
         if (!File.Exists(AzuriteTable.Script))

@@ -42,6 +42,45 @@ public sealed class RestartTests(AzuriteServer azurite)
     }
 
     [Fact]
+    public async Task With_Tokens__Persist_false_no_token_is_stored_and_a_restart_costs_exactly_one_exchange_per_user()
+    {
+        await using var cluster = await StorageCluster.StartEmulatorAsync(azurite, silos: 2);
+        var memoryOnly = new Dictionary<string, string?> { ["Tokens__Persist"] = "false" };
+        await cluster.StartSilosAsync(memoryOnly);
+        var users = Enumerable.Range(0, 6).Select(i => $"memory-only-{i}").ToArray();
+        var before = new Dictionary<string, string>();
+        foreach (var user in users)
+            before[user] = (await cluster.Grains.GetUserTokenGrain(user).GetAccessTokenAsync()).Value;
+        var ids = await ClusterInspection.BoostedIdsAsync(cluster.Grains, users);
+
+        // Each user's row exists (it holds the Boosted identity) but no token, in no form, not even encrypted.
+        var rows = await GrainStateTable.RowsAsync(cluster.Settings.ConnectionString, cluster.Settings.ServiceId, "usertoken");
+        Assert.Equal(users.Length, rows.Count);
+        foreach (var (rowBytes, text) in rows.Select(GrainStateTable.Dump))
+        {
+            Assert.Contains(ids.Values, id => text.Contains(id, StringComparison.Ordinal));
+            Assert.DoesNotContain(cluster.Settings.KekId, text);
+            foreach (var token in before.Values)
+            {
+                ByteAssert.DoesNotContain(Encoding.UTF8.GetBytes(token), rowBytes);
+                ByteAssert.DoesNotContain(Base64Url.DecodeFromChars(token), rowBytes);
+            }
+        }
+
+        await cluster.StopSilosAsync();
+        await cluster.StartSilosAsync(memoryOnly);
+        var after = new Dictionary<string, string>();
+        foreach (var user in users)
+            after[user] = (await cluster.Grains.GetUserTokenGrain(user).GetAccessTokenAsync()).Value;
+
+        // The earlier tokens were still valid but lived only in memory: each user exchanged exactly once more.
+        var stats = cluster.Emulator.GetStats();
+        Assert.All(users, user => Assert.NotEqual(before[user], after[user]));
+        Assert.All(users, user => Assert.Equal(2, stats.Exchanges[ids[user]]));
+        Assert.Equal(new EmulatorCreateCounts(1, 1, users.Length), stats.Creates);
+    }
+
+    [Fact]
     public async Task User_rows_hold_tokens_only_encrypted()
     {
         await using var cluster = await StorageCluster.StartEmulatorAsync(azurite, silos: 1);

@@ -61,7 +61,9 @@ public class BoostedCluster : IAsyncLifetime
         JwksUrl = new Uri(_jwksHost.Urls.First() + "/.well-known/jwks.json");
 
         var emulatorOptions = EmulatorOptions;
-        emulatorOptions.Partners = [new EmulatorPartner { ClientId = ClientId, ClientSecret = ClientSecret, JwksUri = JwksUrl }];
+        // The partner may get every scope the emulator grants users (its extra user scopes, where a test sets some).
+        var allowedScopes = $"{new EmulatorPartner().AllowedScopes} {emulatorOptions.ExtraUserScopes}".Trim();
+        emulatorOptions.Partners = [new EmulatorPartner { ClientId = ClientId, ClientSecret = ClientSecret, JwksUri = JwksUrl, AllowedScopes = allowedScopes }];
         Emulator = await BoostedEmulatorServer.StartAsync(emulatorOptions, time: Time, loggerProvider: LogCapture.Suite);
 
         var settings = new Dictionary<string, string?>
