@@ -38,12 +38,16 @@ public sealed class ClusterSettings
     /// </summary>
     public bool ListenOnAnyAddress { get; set; }
 
-    /// <summary><c>Cluster__ProbeTimeout</c>: how long a silo waits for a probe answer (Orleans default 5 s). Shorten only in tests.</summary>
-    public TimeSpan? ProbeTimeout { get; set; }
+    /// <summary>
+    /// <c>Cluster__ProbeTimeout</c>: the initial timeout of a liveness probe (default 2 s; Orleans' own is 5 s). Orleans
+    /// adapts each silo's probe period and timeout to the answers it sees, between half and four times this value, and
+    /// extends it while the probing silo itself is degraded (CPU starved, GC pauses).
+    /// </summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary><c>Cluster__NumMissedProbesLimit</c>: missed probes before a silo suspects another (Orleans default 3). Lower only in tests.</summary>
-    public int? NumMissedProbesLimit { get; set; }
+    /// <summary><c>Cluster__NumMissedProbesLimit</c>: consecutive missed probes before a silo votes another dead (default 3, as Orleans).</summary>
+    public int NumMissedProbesLimit { get; set; } = 3;
 
-    /// <summary><c>Cluster__NumVotesForDeathDeclaration</c>: suspicions needed to declare a silo dead (Orleans default 2). Lower only in tests.</summary>
-    public int? NumVotesForDeathDeclaration { get; set; }
+    /// <summary><c>Cluster__NumVotesForDeathDeclaration</c>: votes needed to declare a silo dead (default 2, as Orleans; fewer silos than that need all).</summary>
+    public int NumVotesForDeathDeclaration { get; set; } = 2;
 }

@@ -23,6 +23,13 @@ public sealed class BoostedClientOptions
     /// <summary><c>BoostedClient__ResponseTimeout</c>: how long one grain call may take before failing (default 30 s).</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// <c>BoostedClient__SiloLossRetryDelay</c>: after a call failed because its silo was lost, how long to wait before
+    /// the one retry (default 4 s: the time the cluster needs, with its default membership settings, to declare a killed
+    /// silo dead, after which the grain is activated on another silo).
+    /// </summary>
+    public TimeSpan SiloLossRetryDelay { get; set; } = TimeSpan.FromSeconds(4);
+
     /// <summary><c>Tls__*</c>: mutual TLS to the gateways, the same settings as the silos'.</summary>
     public ClusterTlsOptions Tls { get; set; } = new();
 
@@ -41,6 +48,7 @@ public sealed class BoostedClientOptions
         if (client.GetSection("GatewayPorts").Get<List<int>>() is { Count: > 0 } ports)
             options.GatewayPorts = ports;
         options.ResponseTimeout = client.GetValue<TimeSpan?>("ResponseTimeout") ?? options.ResponseTimeout;
+        options.SiloLossRetryDelay = client.GetValue<TimeSpan?>("SiloLossRetryDelay") ?? options.SiloLossRetryDelay;
         options.UseCoHostedSilo = client.GetValue<bool?>("UseCoHostedSilo") ?? options.UseCoHostedSilo;
         return options;
     }

@@ -20,6 +20,7 @@ public static class BoostedTokensHostApplicationBuilderExtensions
         configure?.Invoke(options);
         if (!options.UseCoHostedSilo)
             builder.UseOrleansClient(client => Configure(client, options));
+        builder.Services.TryAddSingleton(_ => SiloLossRetry.AfterDelay(options.SiloLossRetryDelay));
         builder.Services.TryAddSingleton<IBoostedTokenProvider, ClusterBoostedTokenProvider>();
         return builder;
     }

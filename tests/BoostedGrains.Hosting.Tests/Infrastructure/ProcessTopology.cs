@@ -12,7 +12,13 @@ internal sealed class ProcessTopology : IAsyncDisposable
     private readonly Dictionary<int, SiloProcess> _silos = [];
     private ChildProcess? _emulator;
 
-    private ProcessTopology(TopologySettings settings) => Settings = settings;
+    private readonly IReadOnlyDictionary<string, string?> _siloOverrides;
+
+    private ProcessTopology(TopologySettings settings, IReadOnlyDictionary<string, string?>? siloOverrides)
+    {
+        Settings = settings;
+        _siloOverrides = siloOverrides ?? new Dictionary<string, string?>();
+    }
 
     public TopologySettings Settings { get; }
 
@@ -20,10 +26,14 @@ internal sealed class ProcessTopology : IAsyncDisposable
 
     public SiloProcess this[int index] => _silos[index];
 
-    /// <summary>Starts the emulator and silos 0..silos-1 (in parallel) and connects the client.</summary>
-    public static async Task<ProcessTopology> StartAsync(AzuriteServer azurite, int silos, int spareSilos = 0)
+    /// <summary>
+    /// Starts the emulator and silos 0..silos-1 (in parallel) and connects the client. The silos run the product's
+    /// settings, with <paramref name="siloOverrides"/> on top (each caller says why it overrides).
+    /// </summary>
+    public static async Task<ProcessTopology> StartAsync(AzuriteServer azurite, int silos, int spareSilos = 0,
+        IReadOnlyDictionary<string, string?>? siloOverrides = null)
     {
-        var topology = new ProcessTopology(new TopologySettings(azurite.ConnectionString, silos + spareSilos));
+        var topology = new ProcessTopology(new TopologySettings(azurite.ConnectionString, silos + spareSilos), siloOverrides);
         try
         {
             topology._emulator = ChildProcess.Start("emulator", "dotnet", [RepoPaths.EmulatorDll], topology.Settings.Emulator());
@@ -44,10 +54,7 @@ internal sealed class ProcessTopology : IAsyncDisposable
     /// <summary>Starts silo <paramref name="index"/> on its fixed ports and waits until it is healthy.</summary>
     public async Task StartSiloAsync(int index)
     {
-        var environment = Settings.Silo(index);
-        foreach (var (key, value) in TopologySettings.FastFailureDetection)
-            environment[key] = value;
-        var silo = SiloProcess.Start($"silo{index}", Settings.Silos[index], environment);
+        var silo = SiloProcess.Start($"silo{index}", Settings.Silos[index], StorageCluster.With(Settings.Silo(index), _siloOverrides));
         _silos[index] = silo;
         await silo.WaitHealthyAsync(StartTimeout);
     }

@@ -1,0 +1,96 @@
+using System.Net.Http.Headers;
+using BoostedGrains.Client;
+using BoostedGrains.Emulator;
+using BoostedGrains.Hosting.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
+
+namespace BoostedGrains.Hosting.Tests.MultiProcess;
+
+/// <summary>
+/// One of three silo processes is SIGKILLed under load, with the product's membership defaults (no <c>Cluster__*</c>
+/// tuning): app servers see no failed call, through the survivors' HTTP token API and through the client library.
+/// </summary>
+[Collection(HostingCollection.Name)]
+public sealed class SiloLossTests(AzuriteServer azurite, ITestOutputHelper output)
+{
+    private const int UserCount = 60;
+    private const int Callers = 8;
+    // Silo 0 serves the JWKS Boosted was given (as in docker-compose.yml), so the victim is another.
+    private const int Victim = 2;
+
+    [Fact]
+    public async Task Killed_silo_fails_no_call_through_the_survivors_token_api()
+    {
+        await using var topology = await ProcessTopology.StartAsync(azurite, silos: 3);
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", topology.Settings.ApiKey);
+        var survivors = topology.Settings.Silos.Where((_, i) => i != Victim).Select(s => new Uri($"http://127.0.0.1:{s.Http}/")).ToArray();
+        var next = 0;
+        async Task AskAsync(string user, CancellationToken cancel)
+        {
+            var silo = survivors[Interlocked.Increment(ref next) % survivors.Length];
+            using var response = await http.PostAsync(new Uri(silo, $"v1/users/{user}/token"), null, cancel);
+            if (!response.IsSuccessStatusCode)
+                throw new HttpRequestException($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancel)}");
+        }
+
+        await KillUnderLoadAsync(topology, "http", AskAsync, AppServerLoad.Tries);
+    }
+
+    [Fact]
+    public async Task Killed_silo_fails_no_call_through_the_client_library()
+    {
+        await using var topology = await ProcessTopology.StartAsync(azurite, silos: 3);
+        using var app = await StartAppServerAsync(topology.Settings);
+        var tokens = app.Services.GetRequiredService<IBoostedTokenProvider>();
+
+        // One try per call: the library's own retry is what is proven here.
+        await KillUnderLoadAsync(topology, "lib", (user, cancel) => tokens.GetTokenAsync(user, cancel), tries: 1);
+    }
+
+    private async Task KillUnderLoadAsync(ProcessTopology topology, string prefix, Func<string, CancellationToken, Task> call, int tries)
+    {
+        var users = Enumerable.Range(0, UserCount).Select(i => $"{prefix}-{Guid.NewGuid():N}"[..16] + $"-{i}").ToArray();
+        await ClusterInspection.WarmUpAsync(topology.Client.Client, users);
+        var affected = await ClusterInspection.UsersOnSiloAsync(topology.Client.Client, topology.Settings.Silos[Victim].Silo);
+        Assert.NotEmpty(affected);
+        var membership = new MembershipTable(topology.Settings.ConnectionString, topology.Settings.ClusterId);
+
+        var load = AppServerLoad.Start(call, users, Callers, tries);
+        await load.WaitForCallsAsync(200, TimeSpan.FromSeconds(30));
+        var killedAt = load.Now;
+        topology[Victim].Process.Kill();
+        await membership.WaitDeadAsync(topology.Settings.Silos[Victim].Silo, TimeSpan.FromSeconds(30));
+        var detectedMs = load.Now - killedAt;
+        // Every user asked again twice after the silo was declared dead.
+        await load.WaitForCallsAsync(UserCount * 2, TimeSpan.FromSeconds(30));
+        var result = await load.StopAsync();
+
+        var stats = await topology.GetStatsAsync();
+        var ids = await ClusterInspection.BoostedIdsAsync(topology.Client.Client, users);
+        var extraExchanges = users.Sum(u => ClusterInspection.ExchangesOf(stats, ids[u]) - 1);
+        output.WriteLine($"SIGKILL ({prefix}, {tries} tries within {AppServerLoad.CallBudget.TotalSeconds} s): {affected.Count} of {UserCount} users on the killed silo; " +
+            $"declared dead {detectedMs} ms after the kill; {result}; exchanges beyond one per user: {extraExchanges}");
+        Assert.True(result.Failed == 0, $"{result}\n{topology.Output}");
+    }
+
+    private static async Task<IHost> StartAppServerAsync(TopologySettings settings)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Cluster:ClusterId"] = settings.ClusterId,
+            ["Cluster:ServiceId"] = settings.ServiceId,
+            ["Storage:AzureTableConnectionString"] = settings.ConnectionString,
+        });
+        builder.AddBoostedTokens();
+        var app = builder.Build();
+        await app.StartAsync();
+        return app;
+    }
+}
