@@ -5,39 +5,36 @@ namespace BoostedGrains.Hosting.Tests.Infrastructure;
 
 /// <summary>
 /// App servers asking tokens for users round-robin through a call that may fail (an HTTP request, a client-library
-/// call). Each call gets up to <see cref="Tries"/> tries within <see cref="CallBudget"/>; counts calls, tries and calls
-/// that failed even so, and keeps the slowest call.
+/// call). Each call gets a number of tries within a time budget; counts calls, tries and calls that failed even so, and
+/// keeps the slowest call.
 /// </summary>
 internal sealed class AppServerLoad
 {
-    /// <summary>Tries per call, and the time all of them may take: what a patient app server allows.</summary>
-    public const int Tries = 3;
-
-    public static readonly TimeSpan CallBudget = TimeSpan.FromSeconds(5);
-
     private static readonly TimeSpan PauseBetweenTries = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan Pacing = TimeSpan.FromMilliseconds(20);
 
     private readonly Func<string, CancellationToken, Task> _call;
     private readonly string[] _users;
     private readonly int _tries;
+    private readonly TimeSpan _budget;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, int> _errors = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<Task> _workers;
     private long _next, _calls, _retried, _failed, _maxCallMs;
 
-    private AppServerLoad(Func<string, CancellationToken, Task> call, string[] users, int callers, int tries)
+    private AppServerLoad(Func<string, CancellationToken, Task> call, string[] users, int callers, int tries, TimeSpan budget)
     {
         _call = call;
         _users = users;
         _tries = tries;
+        _budget = budget;
         _workers = Enumerable.Range(0, callers).Select(_ => Task.Run(WorkAsync)).ToList();
     }
 
     /// <summary>Starts <paramref name="callers"/> loops; <paramref name="call"/> throws when a try fails.</summary>
-    public static AppServerLoad Start(Func<string, CancellationToken, Task> call, IEnumerable<string> users, int callers, int tries = Tries) =>
-        new(call, [.. users], callers, tries);
+    public static AppServerLoad Start(Func<string, CancellationToken, Task> call, IEnumerable<string> users, int callers, int tries, TimeSpan budget) =>
+        new(call, [.. users], callers, tries, budget);
 
     public long Now => _clock.ElapsedMilliseconds;
 
@@ -76,7 +73,7 @@ internal sealed class AppServerLoad
     private async Task CallAsync(string user)
     {
         var started = Now;
-        using var budget = new CancellationTokenSource(CallBudget);
+        using var budget = new CancellationTokenSource(_budget);
         for (var attempt = 1; ; attempt++)
         {
             try

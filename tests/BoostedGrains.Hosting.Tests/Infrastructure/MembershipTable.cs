@@ -21,6 +21,18 @@ internal sealed class MembershipTable(string connectionString, string clusterId)
         return dead;
     }
 
+    /// <summary>Silo entries that hold at least one suspicion vote (a silo that missed enough probes of another).</summary>
+    public async Task<int> SuspectedCountAsync()
+    {
+        var suspected = 0;
+        await foreach (var row in _table.QueryAsync<TableEntity>(e => e.PartitionKey == clusterId))
+        {
+            if (!string.IsNullOrEmpty(row.GetString("SuspectingSilos")))
+                suspected++;
+        }
+        return suspected;
+    }
+
     /// <summary>Polls until the silo on <paramref name="siloPort"/> is declared dead; fails after <paramref name="timeout"/>.</summary>
     public Task WaitDeadAsync(int siloPort, TimeSpan timeout) =>
         Eventually.TrueAsync(async () => (await DeadPortsAsync()).Contains(siloPort), $"the silo on port {siloPort} is declared dead", timeout);

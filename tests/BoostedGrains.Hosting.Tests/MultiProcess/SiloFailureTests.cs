@@ -19,7 +19,7 @@ public sealed class SiloFailureTests(AzuriteServer azurite, ITestOutputHelper ou
     [Fact]
     public async Task Killed_silo_under_load_costs_each_caller_at_most_one_retry_and_no_exchange()
     {
-        await using var topology = await ProcessTopology.StartAsync(azurite, silos: 3, siloOverrides: TopologySettings.FastFailureDetection);
+        await using var topology = await ProcessTopology.StartAsync(azurite, silos: 3);
         var grains = topology.Client.Client;
         var (users, affected, load) = await LoadWithVictimAsync(topology, "kill");
         var killedAt = load.Now;
@@ -40,7 +40,7 @@ public sealed class SiloFailureTests(AzuriteServer azurite, ITestOutputHelper ou
     [Fact]
     public async Task Stopped_silo_under_load_fails_no_call_and_exchanges_nothing()
     {
-        await using var topology = await ProcessTopology.StartAsync(azurite, silos: 3, siloOverrides: TopologySettings.FastFailureDetection);
+        await using var topology = await ProcessTopology.StartAsync(azurite, silos: 3);
         var grains = topology.Client.Client;
         var (users, affected, load) = await LoadWithVictimAsync(topology, "term");
         var stoppedAt = load.Now;
@@ -58,7 +58,7 @@ public sealed class SiloFailureTests(AzuriteServer azurite, ITestOutputHelper ou
     [Fact]
     public async Task Silo_joining_under_load_takes_a_share_of_new_grains_and_fails_no_call()
     {
-        await using var topology = await ProcessTopology.StartAsync(azurite, silos: 3, spareSilos: 1, siloOverrides: TopologySettings.FastFailureDetection);
+        await using var topology = await ProcessTopology.StartAsync(azurite, silos: 3, spareSilos: 1);
         var grains = topology.Client.Client;
         var before = Users("join-a", UserCount);
         await ClusterInspection.WarmUpAsync(grains, before);
@@ -84,7 +84,7 @@ public sealed class SiloFailureTests(AzuriteServer azurite, ITestOutputHelper ou
     [InlineData(true)]
     public async Task Rolling_restart_of_every_silo_under_load_fails_no_call_and_exchanges_nothing(bool boostedOutage)
     {
-        await using var topology = await ProcessTopology.StartAsync(azurite, silos: 3, siloOverrides: TopologySettings.FastFailureDetection);
+        await using var topology = await ProcessTopology.StartAsync(azurite, silos: 3);
         var grains = topology.Client.Client;
         var users = Users(boostedOutage ? "roll-out" : "roll", UserCount);
         await ClusterInspection.WarmUpAsync(grains, users);
