@@ -45,8 +45,11 @@ public sealed class ClusterSettings
     /// </summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary><c>Cluster__NumMissedProbesLimit</c>: consecutive missed probes before a silo votes another dead (default 3, as Orleans).</summary>
-    public int NumMissedProbesLimit { get; set; } = 3;
+    /// <summary>
+    /// <c>Cluster__NumMissedProbesLimit</c>: consecutive missed probes before a silo votes another dead (default 2;
+    /// Orleans' own is 3). The last one goes through another silo, so a broken link alone does not count as a death.
+    /// </summary>
+    public int NumMissedProbesLimit { get; set; } = 2;
 
     /// <summary><c>Cluster__NumVotesForDeathDeclaration</c>: votes needed to declare a silo dead (default 2, as Orleans; fewer silos than that need all).</summary>
     public int NumVotesForDeathDeclaration { get; set; } = 2;

@@ -52,7 +52,7 @@ public sealed class SiloLossTests(AzuriteServer azurite, ITestOutputHelper outpu
         var tokens = app.Services.GetRequiredService<IBoostedTokenProvider>();
 
         // One try per call: the library's own retry is what is proven here. It goes BoostedClient__SiloLossRetryDelay
-        // (6 s) after the call started; 10 s leaves 4 s for the retried call on a loaded machine.
+        // (5 s) after the call started; 10 s leaves 5 s for the retried call on a loaded machine.
         await KillUnderLoadAsync(topology, "lib", (user, cancel) => tokens.GetTokenAsync(user, cancel), tries: 1, budget: TimeSpan.FromSeconds(10));
     }
 
