@@ -41,7 +41,7 @@ public sealed class ClusterSettings
     /// <summary>
     /// <c>Cluster__ProbeTimeout</c>: the initial timeout of a liveness probe (default 2 s; Orleans' own is 5 s). Orleans
     /// adapts each silo's probe period and timeout to the answers it sees, between half and four times this value, and
-    /// extends it while the probing silo itself is degraded (CPU starved, GC pauses).
+    /// extends the timeout while the probing silo itself is degraded (starved of CPU, for example).
     /// </summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -51,6 +51,6 @@ public sealed class ClusterSettings
     /// </summary>
     public int NumMissedProbesLimit { get; set; } = 2;
 
-    /// <summary><c>Cluster__NumVotesForDeathDeclaration</c>: votes needed to declare a silo dead (default 2, as Orleans; fewer silos than that need all).</summary>
+    /// <summary><c>Cluster__NumVotesForDeathDeclaration</c>: votes needed to declare a silo dead (default 2, as Orleans): two peers must agree.</summary>
     public int NumVotesForDeathDeclaration { get; set; } = 2;
 }

@@ -11,12 +11,12 @@ public sealed class ClusterBoostedTokenProvider(IGrainFactory grains, SiloLossRe
 {
     /// <inheritdoc />
     public Task<AccessToken> GetTokenAsync(string userId, CancellationToken cancellationToken = default) =>
-        retry.ExecuteAsync(() => grains.GetUserTokenGrain(userId).GetAccessTokenAsync(), cancellationToken).WaitAsync(cancellationToken);
+        retry.ExecuteAsync(() => grains.GetUserTokenGrain(userId).GetAccessTokenAsync(), cancellationToken);
 
     /// <inheritdoc />
     public Task ReportRejectedAsync(string userId, AccessToken token, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
-        return retry.ExecuteAsync(() => grains.GetUserTokenGrain(userId).ReportRejectedTokenAsync(token.Sha256), cancellationToken).WaitAsync(cancellationToken);
+        return retry.ExecuteAsync(() => grains.GetUserTokenGrain(userId).ReportRejectedTokenAsync(token.Sha256), cancellationToken);
     }
 }
