@@ -27,7 +27,7 @@ public sealed class BoostedClientOptions
     /// <c>BoostedClient__SiloLossRetryDelay</c>: when a call failed because its silo was lost, or is still unanswered,
     /// how long after its start the one retry goes (default 5 s). A client has no view of membership, and a call that
     /// went to the silo as it died is never answered (it would wait out <see cref="ResponseTimeout"/>): the retry must go
-    /// after the cluster has declared the silo dead (1.3–2.9 s measured with the default membership settings on a
+    /// after the cluster has declared the silo dead (1.3–3.8 s measured with the default membership settings on a
     /// loaded machine), and then reaches the grain's new activation.
     /// </summary>
     public TimeSpan SiloLossRetryDelay { get; set; } = TimeSpan.FromSeconds(5);

@@ -10,7 +10,7 @@ namespace BoostedGrains.Hosting.Tests.Infrastructure;
 internal sealed class LoadRun
 {
     /// <summary>
-    /// Long enough for membership (product defaults: about 3 s) to declare a killed silo dead before the retry. These
+    /// Long enough for membership (product defaults: about 2 s) to declare a killed silo dead before the retry. These
     /// callers use a bare Orleans client, without the client library's own retry.
     /// </summary>
     public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);

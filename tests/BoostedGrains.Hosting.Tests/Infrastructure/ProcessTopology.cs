@@ -12,13 +12,7 @@ internal sealed class ProcessTopology : IAsyncDisposable
     private readonly Dictionary<int, SiloProcess> _silos = [];
     private ChildProcess? _emulator;
 
-    private readonly IReadOnlyDictionary<string, string?> _siloOverrides;
-
-    private ProcessTopology(TopologySettings settings, IReadOnlyDictionary<string, string?>? siloOverrides)
-    {
-        Settings = settings;
-        _siloOverrides = siloOverrides ?? new Dictionary<string, string?>();
-    }
+    private ProcessTopology(TopologySettings settings) => Settings = settings;
 
     public TopologySettings Settings { get; }
 
@@ -26,14 +20,10 @@ internal sealed class ProcessTopology : IAsyncDisposable
 
     public SiloProcess this[int index] => _silos[index];
 
-    /// <summary>
-    /// Starts the emulator and silos 0..silos-1 (in parallel) and connects the client. The silos run the product's
-    /// settings, with <paramref name="siloOverrides"/> on top (each caller says why it overrides).
-    /// </summary>
-    public static async Task<ProcessTopology> StartAsync(AzuriteServer azurite, int silos, int spareSilos = 0,
-        IReadOnlyDictionary<string, string?>? siloOverrides = null)
+    /// <summary>Starts the emulator and silos 0..silos-1 (in parallel, on the product's membership defaults) and connects the client.</summary>
+    public static async Task<ProcessTopology> StartAsync(AzuriteServer azurite, int silos, int spareSilos = 0)
     {
-        var topology = new ProcessTopology(new TopologySettings(azurite.ConnectionString, silos + spareSilos), siloOverrides);
+        var topology = new ProcessTopology(new TopologySettings(azurite.ConnectionString, silos + spareSilos));
         try
         {
             topology._emulator = ChildProcess.Start("emulator", "dotnet", [RepoPaths.EmulatorDll], topology.Settings.Emulator());
@@ -54,7 +44,7 @@ internal sealed class ProcessTopology : IAsyncDisposable
     /// <summary>Starts silo <paramref name="index"/> on its fixed ports and waits until it is healthy.</summary>
     public async Task StartSiloAsync(int index)
     {
-        var silo = SiloProcess.Start($"silo{index}", Settings.Silos[index], StorageCluster.With(Settings.Silo(index), _siloOverrides));
+        var silo = SiloProcess.Start($"silo{index}", Settings.Silos[index], Settings.Silo(index));
         _silos[index] = silo;
         await silo.WaitHealthyAsync(StartTimeout);
     }

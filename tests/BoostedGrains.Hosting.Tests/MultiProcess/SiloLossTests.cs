@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using BoostedGrains.Client;
-using BoostedGrains.Emulator;
 using BoostedGrains.Hosting.Tests.Infrastructure;
 using BoostedGrains.Testing;
 using Microsoft.Extensions.Configuration;
