@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BoostedGrains.Client;
 using BoostedGrains.Errors;
 using BoostedGrains.Tokens;
 using Microsoft.Extensions.Options;
@@ -27,22 +28,25 @@ public static class TokenApi
         return users;
     }
 
-    private static async Task<IResult> GetTokenAsync(HttpContext http, IGrainFactory grains, TimeProvider time)
+    private static async Task<IResult> GetTokenAsync(HttpContext http, IGrainFactory grains, SiloLossRetry retry, TimeProvider time)
     {
         return await GatewayErrors.HandleAsync(async () =>
         {
             var grain = grains.GetUserTokenGrain(RawUserId.Resolve(http));
             var request = await ReadJsonAsync<TokenRequest>(http, required: false);
             if (request is { Email: not null } or { Name: not null } or { Workspace: not null })
-                await grain.SetProfileAsync(new UserProfile(request.Email, request.Name, request.Workspace).Validate());
+            {
+                var profile = new UserProfile(request.Email, request.Name, request.Workspace).Validate();
+                await retry.ExecuteAsync(() => grain.SetProfileAsync(profile), http.RequestAborted);
+            }
 
-            var token = await grain.GetAccessTokenAsync();
+            var token = await retry.ExecuteAsync(() => grain.GetAccessTokenAsync(), http.RequestAborted);
             http.Response.Headers.CacheControl = "no-store";
             return Results.Ok(TokenResponse.From(token, time.GetUtcNow()));
         });
     }
 
-    private static async Task<IResult> ReportRejectedAsync(HttpContext http, IGrainFactory grains)
+    private static async Task<IResult> ReportRejectedAsync(HttpContext http, IGrainFactory grains, SiloLossRetry retry)
     {
         return await GatewayErrors.HandleAsync(async () =>
         {
@@ -52,7 +56,7 @@ public static class TokenApi
             if (hash is null || hash.Length != 64 || !hash.All(Uri.IsHexDigit))
                 throw new GatewayBadRequestException("access_token_sha256 must be the 64 hex digits of the rejected token's SHA-256.");
 
-            await grain.ReportRejectedTokenAsync(hash.ToLowerInvariant());
+            await retry.ExecuteAsync(() => grain.ReportRejectedTokenAsync(hash.ToLowerInvariant()), http.RequestAborted);
             return Results.NoContent();
         });
     }

@@ -38,12 +38,19 @@ public sealed class ClusterSettings
     /// </summary>
     public bool ListenOnAnyAddress { get; set; }
 
-    /// <summary><c>Cluster__ProbeTimeout</c>: how long a silo waits for a probe answer (Orleans default 5 s). Shorten only in tests.</summary>
-    public TimeSpan? ProbeTimeout { get; set; }
+    /// <summary>
+    /// <c>Cluster__ProbeTimeout</c>: the initial timeout of a liveness probe (default 2 s; Orleans' own is 5 s). Orleans
+    /// adapts each silo's probe period and timeout to the answers it sees, between half and four times this value, and
+    /// extends the timeout while the probing silo itself is degraded (starved of CPU, for example).
+    /// </summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary><c>Cluster__NumMissedProbesLimit</c>: missed probes before a silo suspects another (Orleans default 3). Lower only in tests.</summary>
-    public int? NumMissedProbesLimit { get; set; }
+    /// <summary>
+    /// <c>Cluster__NumMissedProbesLimit</c>: consecutive missed probes before a silo votes another dead (default 2;
+    /// Orleans' own is 3). The last one goes through another silo, so a broken link alone does not count as a death.
+    /// </summary>
+    public int NumMissedProbesLimit { get; set; } = 2;
 
-    /// <summary><c>Cluster__NumVotesForDeathDeclaration</c>: suspicions needed to declare a silo dead (Orleans default 2). Lower only in tests.</summary>
-    public int? NumVotesForDeathDeclaration { get; set; }
+    /// <summary><c>Cluster__NumVotesForDeathDeclaration</c>: votes needed to declare a silo dead (default 2, as Orleans): two peers must agree.</summary>
+    public int NumVotesForDeathDeclaration { get; set; } = 2;
 }

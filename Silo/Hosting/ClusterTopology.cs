@@ -51,12 +51,9 @@ public static class ClusterTopology
 
     private static void ApplyMembership(ClusterSettings cluster, ClusterMembershipOptions options)
     {
-        if (cluster.ProbeTimeout is { } probeTimeout)
-            options.ProbeTimeout = probeTimeout;
-        if (cluster.NumMissedProbesLimit is { } missed)
-            options.NumMissedProbesLimit = missed;
-        if (cluster.NumVotesForDeathDeclaration is { } votes)
-            options.NumVotesForDeathDeclaration = votes;
+        options.ProbeTimeout = cluster.ProbeTimeout;
+        options.NumMissedProbesLimit = cluster.NumMissedProbesLimit;
+        options.NumVotesForDeathDeclaration = cluster.NumVotesForDeathDeclaration;
     }
 
     // A compose service name is only known as a host name; other silos need the IPv4 address it resolves to.

@@ -49,6 +49,7 @@ public static class SiloApp
                 "Gateway__ApiKeys__0 is not set: give at least one API key for app servers to present to the token API.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ApiKeyFilter>();
+        builder.Services.AddTokenApiRetry();
         builder.Services.AddTokenApiRateLimit();
         builder.Services.AddTokenApiOpenApi();
         builder.Services.AddProblemDetails();

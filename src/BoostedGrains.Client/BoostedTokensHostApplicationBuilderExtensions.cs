@@ -20,6 +20,7 @@ public static class BoostedTokensHostApplicationBuilderExtensions
         configure?.Invoke(options);
         if (!options.UseCoHostedSilo)
             builder.UseOrleansClient(client => Configure(client, options));
+        builder.Services.TryAddSingleton(_ => SiloLossRetry.WithoutMembership(options.SiloLossRetryDelay));
         builder.Services.TryAddSingleton<IBoostedTokenProvider, ClusterBoostedTokenProvider>();
         return builder;
     }
@@ -27,6 +28,7 @@ public static class BoostedTokensHostApplicationBuilderExtensions
     private static void Configure(IClientBuilder client, BoostedClientOptions options)
     {
         client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);
+        client.Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = options.GatewayListRefreshPeriod);
         if (options.Tls.Enabled)
             client.UseClusterTls(options.Tls);
         if (options.AzureTableConnectionString is not { } connection)

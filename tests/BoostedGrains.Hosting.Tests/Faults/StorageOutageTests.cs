@@ -21,7 +21,7 @@ public sealed class StorageOutageTests(AzuriteServer shared, ITestOutputHelper o
         await using var azurite = new RestartableAzurite();
         await azurite.StartAsync();
         await using var cluster = await StorageCluster.StartEmulatorAsync(azurite.ConnectionString, silos: 2);
-        await cluster.StartSilosAsync(TopologySettings.FastFailureDetection);
+        await cluster.StartSilosAsync();
         var before = Enumerable.Range(0, 8).Select(i => $"stored-{i}").ToArray();
         await ClusterInspection.WarmUpAsync(cluster.Grains, before);
         var ids = await ClusterInspection.BoostedIdsAsync(cluster.Grains, before);
@@ -66,7 +66,7 @@ public sealed class StorageOutageTests(AzuriteServer shared, ITestOutputHelper o
 
         // Nothing lost: a full restart of the silos reads back every Boosted ID and creates nothing new.
         await cluster.StopSilosAsync();
-        await cluster.StartSilosAsync(TopologySettings.FastFailureDetection);
+        await cluster.StartSilosAsync();
         Assert.Equal(ids, await ClusterInspection.BoostedIdsAsync(cluster.Grains, before));
         var afterIds = await ClusterInspection.BoostedIdsAsync(cluster.Grains, during);
         Assert.Equal(during.Count, afterIds.Values.Distinct().Count());

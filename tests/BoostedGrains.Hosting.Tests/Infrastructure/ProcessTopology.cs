@@ -20,7 +20,7 @@ internal sealed class ProcessTopology : IAsyncDisposable
 
     public SiloProcess this[int index] => _silos[index];
 
-    /// <summary>Starts the emulator and silos 0..silos-1 (in parallel) and connects the client.</summary>
+    /// <summary>Starts the emulator and silos 0..silos-1 (in parallel, on the product's membership defaults) and connects the client.</summary>
     public static async Task<ProcessTopology> StartAsync(AzuriteServer azurite, int silos, int spareSilos = 0)
     {
         var topology = new ProcessTopology(new TopologySettings(azurite.ConnectionString, silos + spareSilos));
@@ -44,10 +44,7 @@ internal sealed class ProcessTopology : IAsyncDisposable
     /// <summary>Starts silo <paramref name="index"/> on its fixed ports and waits until it is healthy.</summary>
     public async Task StartSiloAsync(int index)
     {
-        var environment = Settings.Silo(index);
-        foreach (var (key, value) in TopologySettings.FastFailureDetection)
-            environment[key] = value;
-        var silo = SiloProcess.Start($"silo{index}", Settings.Silos[index], environment);
+        var silo = SiloProcess.Start($"silo{index}", Settings.Silos[index], Settings.Silo(index));
         _silos[index] = silo;
         await silo.WaitHealthyAsync(StartTimeout);
     }

@@ -10,14 +10,6 @@ namespace BoostedGrains.Hosting.Tests.Infrastructure;
 /// </summary>
 internal sealed class TopologySettings
 {
-    /// <summary>Membership tuning that only tests use: a killed silo is declared dead in about 2 s instead of 10–12 s.</summary>
-    public static readonly IReadOnlyDictionary<string, string?> FastFailureDetection = new Dictionary<string, string?>
-    {
-        ["Cluster__ProbeTimeout"] = "00:00:01",
-        ["Cluster__NumMissedProbesLimit"] = "2",
-        ["Cluster__NumVotesForDeathDeclaration"] = "1",
-    };
-
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
 
     public TopologySettings(string connectionString, int silos)
