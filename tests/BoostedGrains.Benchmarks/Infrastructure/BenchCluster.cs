@@ -122,7 +122,12 @@ public sealed class BenchCluster : IAsyncDisposable
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-            builder.UseOrleansClient(client => client.UseLocalhostClustering(gateways, "boostedgrains", clusterId));
+            // The app servers' own entry point, pointed at this run's cluster.
+            builder.AddBoostedTokens(options =>
+            {
+                options.Cluster.ClusterId = clusterId;
+                options.GatewayPorts = [.. gateways];
+            });
             var host = builder.Build();
             await host.StartAsync();
             cluster._clientHosts.Add(host);

@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using BoostedGrains.Client.Tests.Infrastructure;
+using BoostedGrains.Boosted;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -49,7 +51,7 @@ public sealed class MetricsTests
         Assert.Equal(3, spans.Count(s => s.OperationName == "boostedgrains.provision"));
 
         // Nothing secret or personal in any tag of any instrument (Orleans' own included) or span.
-        var secrets = new[] { token, user, silo.App.Configuration["Boosted:ClientSecret"]!, Silo.Gateway.GatewayOptions.DevelopmentApiKey, SiloHarness.AdminKey };
+        var secrets = new[] { token, user, silo.App.Services.GetRequiredService<IOptions<BoostedOptions>>().Value.ClientSecret!, Silo.Gateway.GatewayOptions.DevelopmentApiKey, SiloHarness.AdminKey };
         var values = metrics.SelectMany(m => m.MetricPoints).SelectMany(p => Tags(p)).SelectMany(t => new[] { t.Key, t.Value })
             .Concat(spans.SelectMany(s => s.TagObjects).SelectMany(t => new[] { t.Key, t.Value?.ToString() ?? "" }))
             .ToList();

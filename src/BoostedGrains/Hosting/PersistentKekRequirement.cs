@@ -1,13 +1,13 @@
 using BoostedGrains.Keys;
 using Microsoft.Extensions.Options;
 
-namespace BoostedGrains.Silo.Hosting;
+namespace BoostedGrains.Hosting;
 
 /// <summary>
 /// With persistent (Azure) storage the KEK must come from configuration: an ephemeral per-process KEK would make every
 /// stored private key unreadable after a restart, and other silos could never decrypt it.
 /// </summary>
-public sealed class PersistentKekRequirement : IValidateOptions<KeyRingOptions>
+internal sealed class PersistentKekRequirement : IValidateOptions<KeyRingOptions>
 {
     public ValidateOptionsResult Validate(string? name, KeyRingOptions options) => options.Kek.IsConfigured
         ? ValidateOptionsResult.Success

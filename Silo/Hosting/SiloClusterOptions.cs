@@ -1,21 +1,15 @@
+using BoostedGrains.Client;
+
 namespace BoostedGrains.Silo.Hosting;
 
-/// <summary>Which cluster this silo joins and on which ports (configuration section <c>Cluster</c>).</summary>
-public sealed class ClusterSettings
+/// <summary>
+/// The silo's own part of the <c>Cluster</c> section: its silo port, address and failure detection. The part clients
+/// share (cluster and service ID, gateway port) is <see cref="ClusterConnectionOptions"/>.
+/// </summary>
+public sealed class SiloClusterOptions
 {
-    public const string SectionName = "Cluster";
-
-    /// <summary><c>Cluster__ClusterId</c>: silos with the same ID form one cluster.</summary>
-    public string ClusterId { get; set; } = "boostedgrains-dev";
-
-    /// <summary><c>Cluster__ServiceId</c>: stable across deployments; keys grain state.</summary>
-    public string ServiceId { get; set; } = "boostedgrains";
-
     /// <summary><c>Cluster__SiloPort</c>: silo-to-silo traffic.</summary>
     public int SiloPort { get; set; } = 11111;
-
-    /// <summary><c>Cluster__GatewayPort</c>: where Orleans clients connect.</summary>
-    public int GatewayPort { get; set; } = 30000;
 
     /// <summary>
     /// <c>Cluster__PrimarySiloPort</c>: with localhost clustering, the silo port of the first silo, which the others join.
@@ -46,4 +40,8 @@ public sealed class ClusterSettings
 
     /// <summary><c>Cluster__NumVotesForDeathDeclaration</c>: suspicions needed to declare a silo dead (Orleans default 2). Lower only in tests.</summary>
     public int? NumVotesForDeathDeclaration { get; set; }
+
+    /// <summary>The silo's part of the <c>Cluster</c> section of <paramref name="configuration"/>.</summary>
+    public static SiloClusterOptions Bind(IConfiguration configuration) =>
+        configuration.GetSection(ClusterConnectionOptions.SectionName).Get<SiloClusterOptions>() ?? new SiloClusterOptions();
 }

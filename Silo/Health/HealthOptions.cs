@@ -1,7 +1,7 @@
 namespace BoostedGrains.Silo.Health;
 
 /// <summary>Readiness settings (configuration section <c>Health</c>).</summary>
-public sealed class HealthSettings
+public sealed class HealthOptions
 {
     public const string SectionName = "Health";
 

@@ -1,14 +1,14 @@
 using BoostedGrains.Keys;
 using Microsoft.Extensions.Options;
 
-namespace BoostedGrains.Silo.Hosting;
+namespace BoostedGrains.Hosting;
 
 /// <summary>
 /// An external Boosted with in-memory storage is a trap: every restart creates a new key ring whose first key signs at
 /// once, while Boosted still caches the old JWKS, so exchanges fail with <c>invalid_grant</c> until it refetches.
 /// Only the embedded emulator, which starts and forgets with the silo, is safe without storage.
 /// </summary>
-public sealed class EphemeralKeyRingRequirement : IValidateOptions<KeyRingOptions>
+internal sealed class EphemeralKeyRingRequirement : IValidateOptions<KeyRingOptions>
 {
     public ValidateOptionsResult Validate(string? name, KeyRingOptions options) => options.AllowEphemeral
         ? ValidateOptionsResult.Success

@@ -1,7 +1,7 @@
 namespace BoostedGrains.Silo.Observability;
 
 /// <summary>Where metrics and traces go (configuration section <c>Telemetry</c>).</summary>
-public sealed class TelemetrySettings
+public sealed class TelemetryOptions
 {
     public const string SectionName = "Telemetry";
 
@@ -13,4 +13,8 @@ public sealed class TelemetrySettings
 
     /// <summary><c>Telemetry__Prometheus</c>: serve metrics for scraping at <c>/metrics</c> (default false).</summary>
     public bool Prometheus { get; set; }
+
+    /// <summary>The <c>Telemetry</c> section of <paramref name="configuration"/>: read while the silo is composed, which picks the exporters.</summary>
+    public static TelemetryOptions Bind(IConfiguration configuration) =>
+        configuration.GetSection(SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
 }

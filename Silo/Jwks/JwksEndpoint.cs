@@ -1,14 +1,11 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
+using BoostedGrains.Keys;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
-namespace BoostedGrains.Keys;
+namespace BoostedGrains.Silo.Jwks;
 
-/// <summary>Serves this silo's cached JWKS.</summary>
-public static class JwksEndpointRouteBuilderExtensions
+/// <summary>Serves this silo's cached JWKS: an HTTP surface, so it lives with the other ones in the Silo host.</summary>
+public static class JwksEndpoint
 {
     /// <summary>
     /// Maps the JWKS at <paramref name="pattern"/>: <c>application/json</c>, <c>Cache-Control: public, max-age</c>
@@ -19,6 +16,19 @@ public static class JwksEndpointRouteBuilderExtensions
     {
         endpoints.MapGet(pattern, ServeAsync);
         return endpoints;
+    }
+
+    /// <summary>
+    /// The <c>jwks_uri</c> Boosted is given: <c>Jwks__PublicUrl</c>; unset, the static blob when <c>Jwks__Publish__*</c>
+    /// is configured, else this silo's own endpoint on <paramref name="siloUrl"/>.
+    /// </summary>
+    public static Uri PublicUrl(IConfiguration configuration, string siloUrl)
+    {
+        var jwks = configuration.GetSection(JwksOptions.SectionName).Get<JwksOptions>();
+        var publish = configuration.GetSection(JwksPublishOptions.SectionName).Get<JwksPublishOptions>();
+        return jwks?.PublicUrl
+            ?? (publish is { IsConfigured: true } ? publish.CreateBlobClient().Uri : null)
+            ?? new Uri(new Uri(siloUrl.Replace("*", "localhost").Replace("+", "localhost")), "/.well-known/jwks.json");
     }
 
     private static async Task ServeAsync(HttpContext context)
