@@ -1,5 +1,5 @@
+using BoostedGrains.Concurrency;
 using BoostedGrains.Hosting;
-using BoostedGrains.Tokens;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;

@@ -1,4 +1,5 @@
 using BoostedGrains.Boosted;
+using BoostedGrains.Concurrency;
 using BoostedGrains.Diagnostics;
 
 namespace BoostedGrains.Tokens;

@@ -1,4 +1,5 @@
 using BoostedGrains.Boosted;
+using BoostedGrains.Concurrency;
 using BoostedGrains.Diagnostics;
 using BoostedGrains.Errors;
 using BoostedGrains.Hierarchy;

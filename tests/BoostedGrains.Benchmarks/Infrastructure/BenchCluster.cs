@@ -1,3 +1,4 @@
+using BoostedGrains.Testing;
 using System.Security.Cryptography;
 using BoostedGrains.Benchmarks.Baselines;
 using BoostedGrains.Boosted;
@@ -56,7 +57,7 @@ public sealed class BenchCluster : IAsyncDisposable
 
     public static async Task<BenchCluster> StartAsync(ClusterSpec spec)
     {
-        var ports = FreePorts.Take(spec.Silos * 3);
+        var ports = Enumerable.Range(0, spec.Silos * 3).Select(_ => FreePort.Next()).ToArray();
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var jwks = new Uri($"http://127.0.0.1:{ports[0]}/.well-known/jwks.json");
         var emulator = await BoostedEmulatorServer.StartAsync(new EmulatorOptions

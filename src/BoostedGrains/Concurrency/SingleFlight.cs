@@ -1,4 +1,4 @@
-namespace BoostedGrains.Tokens;
+namespace BoostedGrains.Concurrency;
 
 /// <summary>
 /// At most one run of some work at a time: late callers get the task already running. Lives on a grain's turn, so it

@@ -1,7 +1,9 @@
+using BoostedGrains.Concurrency;
 using BoostedGrains.Testing;
+using BoostedGrains.Tests.Tokens;
 using BoostedGrains.Tokens;
 
-namespace BoostedGrains.Tests.Tokens;
+namespace BoostedGrains.Tests.Concurrency;
 
 public sealed class SerializedStateTests
 {

@@ -1,6 +1,6 @@
 using Orleans.Storage;
 
-namespace BoostedGrains.Tokens;
+namespace BoostedGrains.Concurrency;
 
 /// <summary>
 /// A reentrant grain's persistent state with one write at a time (design rule 5): each update waits for the write
