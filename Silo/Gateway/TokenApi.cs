@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BoostedGrains.Errors;
+using BoostedGrains.Silo.Http;
 using BoostedGrains.Tokens;
 using Microsoft.Extensions.Options;
 
@@ -28,7 +29,7 @@ public static class TokenApi
 
     private static async Task<IResult> GetTokenAsync(HttpContext http, IGrainFactory grains, TimeProvider time)
     {
-        return await GatewayErrors.HandleAsync(async () =>
+        return await ProblemResponses.HandleAsync(async () =>
         {
             var grain = grains.GetUserTokenGrain(RawUserId.Resolve(http));
             var request = await ReadJsonAsync<TokenRequest>(http, required: false);
@@ -43,7 +44,7 @@ public static class TokenApi
 
     private static async Task<IResult> ReportRejectedAsync(HttpContext http, IGrainFactory grains)
     {
-        return await GatewayErrors.HandleAsync(async () =>
+        return await ProblemResponses.HandleAsync(async () =>
         {
             var grain = grains.GetUserTokenGrain(RawUserId.Resolve(http));
             var request = await ReadJsonAsync<RejectedTokenRequest>(http, required: true);

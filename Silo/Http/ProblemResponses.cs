@@ -1,9 +1,13 @@
 using BoostedGrains.Errors;
+using BoostedGrains.Silo.Gateway;
 
-namespace BoostedGrains.Silo.Gateway;
+namespace BoostedGrains.Silo.Http;
 
-/// <summary>Turns the cluster's typed errors into RFC 7807 problem details with the right status.</summary>
-public static class GatewayErrors
+/// <summary>
+/// The problem details (RFC 7807) every HTTP surface of the silo answers with: a title, a detail that says what to do,
+/// and a machine-readable <c>code</c>. Also turns the cluster's typed errors into them, with the right status.
+/// </summary>
+public static class ProblemResponses
 {
     /// <summary>Runs <paramref name="action"/>, answering its typed failures as problem details.</summary>
     public static async Task<IResult> HandleAsync(Func<Task<IResult>> action)
@@ -39,7 +43,8 @@ public static class GatewayErrors
         _ => null,
     };
 
-    private static IResult Problem(int status, string title, string detail, string code) =>
+    /// <summary>A problem details response with a <c>code</c>.</summary>
+    public static IResult Problem(int status, string title, string detail, string code) =>
         Results.Problem(title: title, detail: detail, statusCode: status,
             extensions: new Dictionary<string, object?> { ["code"] = code });
 
