@@ -48,15 +48,12 @@ public sealed class SiloHarness : IAsyncDisposable
         int? httpPort = null, Action<WebApplicationBuilder>? configure = null)
     {
         var port = httpPort ?? FreePort.Next();
-        var siloPort = FreePort.Next();
+        // Chosen here rather than by TestSilo, because Orleans clients of the tests need them.
         var gatewayPort = FreePort.Next();
         var clusterId = $"test-{Guid.NewGuid():N}";
         var all = new Dictionary<string, string>
         {
-            ["urls"] = $"http://127.0.0.1:{port}",
             ["Cluster:ClusterId"] = clusterId,
-            ["Cluster:SiloPort"] = siloPort.ToString(),
-            ["Cluster:PrimarySiloPort"] = siloPort.ToString(),
             ["Cluster:GatewayPort"] = gatewayPort.ToString(),
             ["Admin:ApiKeys:0"] = AdminKey,
             ["Dashboard:Enabled"] = "false",
@@ -66,7 +63,7 @@ public sealed class SiloHarness : IAsyncDisposable
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             all[key] = value;
-        var app = await SiloApp.CreateAsync(all.Select(kv => $"--{kv.Key}={kv.Value}").ToArray(), configure);
+        var app = await TestSilo.CreateAsync($"http://127.0.0.1:{port}", "test", all.Select(kv => $"--{kv.Key}={kv.Value}"), configure);
         await app.StartAsync();
         await app.Services.GetRequiredService<SigningKeyCache>().RefreshAsync();
         return new SiloHarness(app, new Uri($"http://127.0.0.1:{port}/"), gatewayPort, clusterId,

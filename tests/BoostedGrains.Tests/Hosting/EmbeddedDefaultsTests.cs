@@ -18,7 +18,7 @@ public sealed class EmbeddedDefaultsTests
     [Fact]
     public async Task With_no_settings_the_options_point_at_the_embedded_emulator_and_hold_the_development_keys()
     {
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        var url = TestSilo.FreeUrl();
         await using var silo = await Built(url, []);
 
         var emulator = silo.App.Services.GetRequiredService<BoostedEmulatorServer>();
@@ -36,7 +36,7 @@ public sealed class EmbeddedDefaultsTests
     [Fact]
     public async Task Configured_keys_replace_the_development_ones()
     {
-        await using var silo = await Built($"http://127.0.0.1:{FreePort.Next()}",
+        await using var silo = await Built(TestSilo.FreeUrl(),
             ["--Gateway:ApiKeys:app", "configured-gateway-key", "--Admin:ApiKeys:ops", "configured-admin-key"]);
 
         Assert.Equal(KeyValuePair.Create("app", "configured-gateway-key"), Assert.Single(Options<GatewayOptions>(silo.App).ApiKeys));
@@ -46,7 +46,7 @@ public sealed class EmbeddedDefaultsTests
     private static T Options<T>(WebApplication app) where T : class => app.Services.GetRequiredService<IOptions<T>>().Value;
 
     private static async Task<BuiltSilo> Built(string url, string[] arguments) =>
-        new(await SiloHostFixture.CreateSiloAsync(url, "embedded", arguments, configure: null));
+        new(await TestSilo.CreateAsync(url, "embedded", arguments, configure: null));
 
     // Built, never started: the emulator is registered as an instance, which the container does not dispose.
     private sealed class BuiltSilo(WebApplication app) : IAsyncDisposable
