@@ -29,7 +29,7 @@ public static class ObservabilityExtensions
             .ConfigureResource(resource => resource.AddService("BoostedGrains.Silo"))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(TokenMetrics.MeterName, "Orleans");
+                metrics.AddMeter(BoostedGrainsMetrics.MeterName, "Orleans");
                 if (console)
                     metrics.AddConsoleExporter();
                 if (telemetry.OtlpEndpoint is { } otlp)

@@ -15,7 +15,7 @@ namespace BoostedGrains.Boosted;
 /// Boosted's account-management API (spec §4). Every ensure is create-first and adopts the existing entity on 409,
 /// so repeating it never makes a duplicate.
 /// </summary>
-public sealed class BoostedAccountClient(HttpClient http, IManagementTokenSource managementTokens, TokenMetrics metrics, IOptions<BoostedOptions> options)
+public sealed class BoostedAccountClient(HttpClient http, IManagementTokenSource managementTokens, BoostedGrainsMetrics metrics, IOptions<BoostedOptions> options)
 {
     private const string BasePath = "v2/account-management/";
 

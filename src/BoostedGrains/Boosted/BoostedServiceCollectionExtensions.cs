@@ -24,7 +24,7 @@ internal static class BoostedServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
-        services.TryAddSingleton<TokenMetrics>();
+        services.TryAddSingleton<BoostedGrainsMetrics>();
         services.TryAddSingleton<BoostedReachability>();
         services.TryAddSingleton<BoostedRates>();
         services.TryAddSingleton<IManagementTokenSource, GrainManagementTokenSource>();
@@ -53,7 +53,7 @@ internal static class BoostedServiceCollectionExtensions
 
     // Added after the resilience handler, so it sits inside it and sees every attempt, retries included.
     private static BoostedResponseObserver Observer(IServiceProvider services, string api) =>
-        new(services.GetRequiredService<TokenMetrics>(), services.GetRequiredService<BoostedReachability>(), api);
+        new(services.GetRequiredService<BoostedGrainsMetrics>(), services.GetRequiredService<BoostedReachability>(), api);
 
     private static void ConfigureClient(IServiceProvider services, HttpClient http)
     {

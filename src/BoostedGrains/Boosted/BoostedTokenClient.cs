@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace BoostedGrains.Boosted;
 
 /// <summary>Boosted's token endpoint (spec §3): exchanges a signed assertion for an access token.</summary>
-public sealed partial class BoostedTokenClient(HttpClient http, IOptions<BoostedOptions> options, TimeProvider time, TokenMetrics metrics)
+public sealed partial class BoostedTokenClient(HttpClient http, IOptions<BoostedOptions> options, TimeProvider time, BoostedGrainsMetrics metrics)
 {
     private const string Operation = "Token exchange";
 

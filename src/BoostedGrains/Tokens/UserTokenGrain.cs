@@ -30,7 +30,7 @@ public sealed class UserTokenGrain(
     IOptions<TokenOptions> tokenOptions,
     UserTokenProtector protector,
     TimeProvider time,
-    TokenMetrics metrics,
+    BoostedGrainsMetrics metrics,
     ILogger<UserTokenGrain> logger) : Grain, IUserTokenGrain, IUserTokenAdminGrain
 {
     private readonly SerializedState<UserTokenState> _state = new(state);
@@ -47,13 +47,23 @@ public sealed class UserTokenGrain(
     private string? _userId;
     private string? _userScope;
 
+    private string UserId
+    {
+        get
+        {
+            EnsureValidUserId();
+            return _userId!;
+        }
+    }
+
     // Checked on every call until it passes once: a grain can be reached with any key, not only through GetUserTokenGrain.
-    private string UserId => _userId ??= UserIds.Validate(this.GetPrimaryKeyString());
+    // Throws InvalidUserIdException, before any work, for a key that is not a valid user ID.
+    private void EnsureValidUserId() => _userId ??= UserIds.Validate(this.GetPrimaryKeyString());
 
     /// <inheritdoc />
     public Task<AccessToken> GetAccessTokenAsync()
     {
-        _ = UserId;
+        EnsureValidUserId();
         var scopes = UserScope;
         return Token(scopes).GetAsync(() => ExchangeAsync(scopes));
     }
@@ -64,7 +74,7 @@ public sealed class UserTokenGrain(
     /// <inheritdoc />
     public Task<AccessToken> GetAccessTokenAsync(string scope)
     {
-        _ = UserId;
+        EnsureValidUserId();
         // A slot's key is a normalised, allowed scope set already: only another spelling needs the work.
         var scopes = scope is not null && _tokens.ContainsKey(scope) ? scope : ScopeSet.Normalize(scope, _allowedScopes);
         return Token(scopes).GetAsync(() => ExchangeAsync(scopes));
@@ -73,7 +83,7 @@ public sealed class UserTokenGrain(
     /// <inheritdoc />
     public Task ReportRejectedTokenAsync(string accessTokenSha256)
     {
-        _ = UserId;
+        EnsureValidUserId();
         ArgumentException.ThrowIfNullOrWhiteSpace(accessTokenSha256);
         foreach (var (scope, token) in _tokens)
         {
@@ -91,7 +101,7 @@ public sealed class UserTokenGrain(
     /// <inheritdoc />
     public async Task SetProfileAsync(UserProfile profile)
     {
-        _ = UserId;
+        EnsureValidUserId();
         ArgumentNullException.ThrowIfNull(profile);
         profile.Validate();
         await _state.UpdateAsync(s =>
@@ -146,7 +156,7 @@ public sealed class UserTokenGrain(
     /// <inheritdoc />
     public async Task<bool> OnboardAsync(UserProfile? profile)
     {
-        _ = UserId;
+        EnsureValidUserId();
         if (_state.Current.BoostedUserId is not null)
             return false;
         if (profile is not null)
@@ -161,7 +171,7 @@ public sealed class UserTokenGrain(
     /// <inheritdoc />
     public async Task<UserTokenStatus> ReprovisionAsync()
     {
-        _ = UserId;
+        EnsureValidUserId();
         await _state.UpdateAsync(s =>
         {
             if (s.BoostedUserId is null && s.Tokens.Count == 0)

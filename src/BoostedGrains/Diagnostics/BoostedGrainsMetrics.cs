@@ -4,10 +4,12 @@ using System.Diagnostics.Metrics;
 namespace BoostedGrains.Diagnostics;
 
 /// <summary>
-/// The token and provisioning instruments of meter <c>BoostedGrains</c> (OpenTelemetry-compatible). Tags carry only
-/// fixed vocabularies (kind, outcome, scope, entity, status): never tokens, assertions, secrets or user IDs.
+/// The meter <c>BoostedGrains</c> (OpenTelemetry-compatible), which every BoostedGrains instrument belongs to, and its
+/// token, exchange, provisioning and Boosted-error instruments (gauges and the admin counter are created by their
+/// owners on the same meter: <see cref="KeyRingMetrics"/>, <see cref="AdminAudit"/>, ...). Tags carry only fixed
+/// vocabularies (kind, outcome, scope, entity, status): never tokens, assertions, secrets or user IDs.
 /// </summary>
-public sealed class TokenMetrics
+public sealed class BoostedGrainsMetrics
 {
     /// <summary>The meter name to subscribe to.</summary>
     public const string MeterName = "BoostedGrains";
@@ -19,7 +21,7 @@ public sealed class TokenMetrics
     private readonly Counter<long> _provisioning;
     private readonly Counter<long> _boostedErrors;
 
-    public TokenMetrics(IMeterFactory meters)
+    public BoostedGrainsMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
         _served = meter.CreateCounter<long>("boostedgrains.tokens.served", description: "Tokens handed to callers, by whether the caller waited for an exchange (kind=user|management, outcome=hit|waited).");
