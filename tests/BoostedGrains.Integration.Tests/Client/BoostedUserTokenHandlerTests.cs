@@ -1,10 +1,11 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
+using BoostedGrains.Client;
 using BoostedGrains.Errors;
 using BoostedGrains.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace BoostedGrains.Client.Tests.Client;
+namespace BoostedGrains.Integration.Tests.Client;
 
 public sealed class BoostedUserTokenHandlerTests(ExpiringBoostedFixture fixture) : IClassFixture<ExpiringBoostedFixture>
 {

@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
-using BoostedGrains.Client.Tests.Infrastructure;
+using BoostedGrains.Integration.Tests.Infrastructure;
 using BoostedGrains.Silo.Onboarding;
 
-namespace BoostedGrains.Client.Tests.Onboarding;
+namespace BoostedGrains.Integration.Tests.Onboarding;
 
 public sealed class OnboardingTests : IAsyncLifetime
 {

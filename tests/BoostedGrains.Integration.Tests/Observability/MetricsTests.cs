@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using BoostedGrains.Client.Tests.Infrastructure;
+using BoostedGrains.Integration.Tests.Infrastructure;
 using BoostedGrains.Boosted;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +10,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
-namespace BoostedGrains.Client.Tests.Observability;
+namespace BoostedGrains.Integration.Tests.Observability;
 
 public sealed class MetricsTests
 {

@@ -1,8 +1,9 @@
+using BoostedGrains.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace BoostedGrains.Client.Tests.Client;
+namespace BoostedGrains.Integration.Tests.Client;
 
 /// <summary>The app server reads the cluster connection from the Silo's own settings, with the same defaults.</summary>
 public sealed class ClusterConnectionOptionsTests

@@ -2,14 +2,14 @@ using BoostedGrains.Testing;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using BoostedGrains.Client.Tests.Infrastructure;
+using BoostedGrains.Integration.Tests.Infrastructure;
 using BoostedGrains.SampleApp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace BoostedGrains.Client.Tests.Samples;
+namespace BoostedGrains.Integration.Tests.Samples;
 
 public sealed class SampleTests : IAsyncLifetime
 {

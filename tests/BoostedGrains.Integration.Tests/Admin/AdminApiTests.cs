@@ -3,10 +3,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using BoostedGrains.Client.Tests.Infrastructure;
+using BoostedGrains.Integration.Tests.Infrastructure;
 using BoostedGrains.Silo.Gateway;
 
-namespace BoostedGrains.Client.Tests.Admin;
+namespace BoostedGrains.Integration.Tests.Admin;
 
 public sealed class AdminApiTests : IAsyncLifetime
 {

@@ -1,7 +1,7 @@
 using System.Net;
-using BoostedGrains.Client.Tests.Infrastructure;
+using BoostedGrains.Integration.Tests.Infrastructure;
 
-namespace BoostedGrains.Client.Tests.Admin;
+namespace BoostedGrains.Integration.Tests.Admin;
 
 /// <summary>The dashboard as an operator opens it: a real Chromium, the admin key as the Basic password.</summary>
 public sealed class DashboardBrowserTests : IAsyncLifetime

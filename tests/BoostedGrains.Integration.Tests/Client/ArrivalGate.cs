@@ -1,4 +1,4 @@
-namespace BoostedGrains.Client.Tests.Client;
+namespace BoostedGrains.Integration.Tests.Client;
 
 /// <summary>
 /// Holds the first N requests that reach it until all N have arrived, so that N concurrent requests all carry the same

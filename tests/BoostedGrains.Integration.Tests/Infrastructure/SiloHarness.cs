@@ -6,7 +6,7 @@ using BoostedGrains.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace BoostedGrains.Client.Tests.Infrastructure;
+namespace BoostedGrains.Integration.Tests.Infrastructure;
 
 /// <summary>
 /// The real Silo (<see cref="SiloApp"/>) on free loopback ports with its own cluster ID, talking to the embedded emulator

@@ -1,4 +1,6 @@
-namespace BoostedGrains.Client.Tests.Client;
+using BoostedGrains.Client;
+
+namespace BoostedGrains.Integration.Tests.Client;
 
 /// <summary>An app whose current user is whatever the test sets.</summary>
 public sealed class FixedUserAccessor : IBoostedUserAccessor

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace BoostedGrains.Client.Tests.Infrastructure;
+namespace BoostedGrains.Integration.Tests.Infrastructure;
 
 /// <summary>Debian's <c>chromium</c> in headless mode, installed with apt-get the first time a test needs it.</summary>
 internal static class HeadlessChromium

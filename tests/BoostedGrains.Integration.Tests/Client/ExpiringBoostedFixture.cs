@@ -1,11 +1,11 @@
 using BoostedGrains.Testing;
-using BoostedGrains.Client.Tests.Infrastructure;
+using BoostedGrains.Integration.Tests.Infrastructure;
 using BoostedGrains.Emulator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
-namespace BoostedGrains.Client.Tests.Client;
+namespace BoostedGrains.Integration.Tests.Client;
 
 /// <summary>
 /// A silo and an app server (an Orleans client host with the token handler) against an emulator on a fake clock. Moving

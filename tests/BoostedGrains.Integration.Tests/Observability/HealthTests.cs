@@ -1,8 +1,8 @@
 using System.Net;
-using BoostedGrains.Client.Tests.Infrastructure;
+using BoostedGrains.Integration.Tests.Infrastructure;
 using BoostedGrains.Emulator;
 
-namespace BoostedGrains.Client.Tests.Observability;
+namespace BoostedGrains.Integration.Tests.Observability;
 
 public sealed class HealthTests
 {
