@@ -20,9 +20,9 @@ public sealed partial class BoostedTokenClient(HttpClient http, IOptions<Boosted
     /// <summary>
     /// Exchanges <paramref name="assertion"/> for a token with <paramref name="scope"/>. Throws
     /// <see cref="BoostedAuthException"/> when Boosted refuses, <see cref="BoostedUnavailableException"/> when it cannot answer.
-    /// A retry resends the same assertion: prefer the overload that signs a fresh one per attempt.
+    /// A retry resends the same assertion, so only tests use it: the grains use the overload that signs a fresh one per attempt.
     /// </summary>
-    public Task<AccessToken> ExchangeAsync(string assertion, string scope, CancellationToken cancellationToken = default)
+    internal Task<AccessToken> ExchangeAsync(string assertion, string scope, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(assertion);
         return ExchangeAsync(_ => ValueTask.FromResult(assertion), scope, cancellationToken);
