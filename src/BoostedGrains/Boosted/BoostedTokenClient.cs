@@ -81,7 +81,7 @@ public sealed partial class BoostedTokenClient(HttpClient http, IOptions<Boosted
         if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized)
             throw await RefusalAsync(response, scope, cancellationToken);
         if (BoostedHttp.IsTransient(response.StatusCode))
-            throw BoostedHttp.Unavailable(Operation, response, settings.MaxRetryAfter);
+            throw BoostedHttp.Unavailable(Operation, response, settings.MaxRetryAfter, time);
         throw new BoostedRequestException(
             $"{Operation}: Boosted answered HTTP {(int)response.StatusCode}, which its token endpoint does not document; check Boosted__TokenEndpoint.",
             (int)response.StatusCode);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BoostedGrains.Errors;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +8,7 @@ namespace BoostedGrains.Keys;
 /// <see cref="KeyRingOptions.RefreshInterval"/> and right after each transition, so signing never calls the grain.
 /// A revoked key therefore stops signing here within one refresh interval (sooner where <see cref="RefreshAsync"/> is called).
 /// </summary>
-public sealed class SigningKeyCache(IGrainFactory grains, IPrivateKeyProtector protector, ILogger<SigningKeyCache> logger)
+public sealed class SigningKeyCache(IGrainFactory grains, IPrivateKeyProtector protector, TimeProvider time, ILogger<SigningKeyCache> logger)
 {
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private readonly Lock _firstLoadLock = new();
@@ -23,7 +22,7 @@ public sealed class SigningKeyCache(IGrainFactory grains, IPrivateKeyProtector p
     public bool CannotDecryptSigner => _entry is { Signer: null, Snapshot.Signer: not null };
 
     /// <summary>How long ago the ring was last read successfully, or null before the first load (for readiness).</summary>
-    public TimeSpan? SinceLoaded => _entry is { } entry ? Stopwatch.GetElapsedTime(entry.LoadedAt) : null;
+    public TimeSpan? SinceLoaded => _entry is { } entry ? time.GetElapsedTime(entry.LoadedAt) : null;
 
     /// <summary>The JWKS to serve, or null before the first load.</summary>
     public JwksDocument? Jwks => _entry?.Jwks;
@@ -110,10 +109,10 @@ public sealed class SigningKeyCache(IGrainFactory grains, IPrivateKeyProtector p
         catch
         {
             // Publish the new JWKS (it may carry a revocation) but sign with nothing rather than an outdated key.
-            _entry = new Entry(null, jwks, snapshot, Stopwatch.GetTimestamp());
+            _entry = new Entry(null, jwks, snapshot, time.GetTimestamp());
             throw;
         }
-        _entry = new Entry(signer, jwks, snapshot, Stopwatch.GetTimestamp());
+        _entry = new Entry(signer, jwks, snapshot, time.GetTimestamp());
         if (signer?.Kid != previous?.Signer?.Kid)
         {
             logger.LogInformation("Signing key is now {Kid}; JWKS publishes {Kids}", signer?.Kid ?? "(none)", string.Join(", ", jwks.KeyIds));
