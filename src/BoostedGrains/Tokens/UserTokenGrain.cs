@@ -21,7 +21,7 @@ namespace BoostedGrains.Tokens;
 /// serves the stored token while it is valid instead of exchanging again.
 /// </summary>
 [Reentrant]
-public sealed class UserTokenGrain(
+public sealed partial class UserTokenGrain(
     [PersistentState("user", GrainStorage.Name)] IPersistentState<UserTokenState> state,
     BoostedTokenClient tokenClient,
     BoostedAccountClient accountClient,
@@ -185,7 +185,7 @@ public sealed class UserTokenGrain(
         foreach (var token in _tokens.Values)
             token.Invalidate();
         await _provisioning.RunAsync(ProvisionAsync);
-        logger.LogInformation("User {UserId} was re-provisioned by an operator", this.GetPrimaryKeyString());
+        LogReprovisioned(logger, this.GetPrimaryKeyString());
         return await GetStatusAsync();
     }
 
@@ -205,8 +205,7 @@ public sealed class UserTokenGrain(
     {
         if (protector.TryUnprotect(UserId, scope, stored) is { } token)
             return token;
-        logger.LogWarning("The stored {Scope} token of user {UserId} does not decrypt (KEK '{KekId}' is not configured, or the data "
-            + "was altered or belongs to another user): it is discarded and a new one exchanged.", scope, this.GetPrimaryKeyString(), stored.KekId);
+        LogStoredTokenUnreadable(logger, scope, this.GetPrimaryKeyString(), stored.KekId);
         return null;
     }
 
@@ -234,7 +233,7 @@ public sealed class UserTokenGrain(
                 var token = await tokenClient.ExchangeAsync(ct => signer.CreateAssertionAsync(subject, ct), scope);
                 if (generation != _identityGeneration)
                 {
-                    logger.LogInformation("Dropped a {Scope} token of user {UserId} obtained for the identity before its re-provisioning", scope, this.GetPrimaryKeyString());
+                    LogDroppedStaleIdentityToken(logger, scope, this.GetPrimaryKeyString());
                     continue;
                 }
                 _lastError = null;
@@ -246,7 +245,7 @@ public sealed class UserTokenGrain(
             // Typed errors carry safe, actionable messages; anything else is named by type only, since its message
             // (storage, signing) is not ours to vouch for.
             _lastError = e is BoostedException or InvalidUserIdException ? e.Message : $"{e.GetType().Name} while renewing the token.";
-            logger.LogWarning("Renewing the {Scope} token of user {UserId} failed: {Error}", scope, this.GetPrimaryKeyString(), _lastError);
+            LogRenewalFailed(logger, scope, this.GetPrimaryKeyString(), _lastError);
             // A scope that never got a token (one Boosted refuses, say) leaves no slot behind, so callers cannot grow
             // the activation without bound by asking for made-up scopes.
             if (scope != UserScope && _tokens.GetValueOrDefault(scope)?.Current is null)
@@ -278,8 +277,7 @@ public sealed class UserTokenGrain(
         }
         catch (Exception e)
         {
-            logger.LogWarning("Storing the {Scope} token of user {UserId} failed ({Error}): it is served, but a new activation will exchange again.",
-                scope, this.GetPrimaryKeyString(), e.GetType().Name);
+            LogStoreFailed(logger, scope, this.GetPrimaryKeyString(), e.GetType().Name);
         }
         return winner ?? token;
     }
@@ -305,7 +303,7 @@ public sealed class UserTokenGrain(
         }
         catch (Exception e)
         {
-            logger.LogWarning("Reading the stored tokens of user {UserId} failed ({Error}): exchanging without them.", this.GetPrimaryKeyString(), e.GetType().Name);
+            LogReadFailed(logger, this.GetPrimaryKeyString(), e.GetType().Name);
             return false;
         }
     }
@@ -321,7 +319,7 @@ public sealed class UserTokenGrain(
         }
         catch (Exception e)
         {
-            logger.LogWarning("Clearing a stored token of user {UserId} failed ({Error}).", this.GetPrimaryKeyString(), e.GetType().Name);
+            LogClearFailed(logger, this.GetPrimaryKeyString(), e.GetType().Name);
         }
     }
 
@@ -380,4 +378,26 @@ public sealed class UserTokenGrain(
         if (_refreshTimers.Remove(scope, out var timer))
             timer.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} was re-provisioned by an operator")]
+    private static partial void LogReprovisioned(ILogger logger, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The stored {Scope} token of user {UserId} does not decrypt (KEK '{KekId}' is not configured, or the data "
+        + "was altered or belongs to another user): it is discarded and a new one exchanged.")]
+    private static partial void LogStoredTokenUnreadable(ILogger logger, string scope, string userId, string? kekId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped a {Scope} token of user {UserId} obtained for the identity before its re-provisioning")]
+    private static partial void LogDroppedStaleIdentityToken(ILogger logger, string scope, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the {Scope} token of user {UserId} failed: {Error}")]
+    private static partial void LogRenewalFailed(ILogger logger, string scope, string userId, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing the {Scope} token of user {UserId} failed ({Error}): it is served, but a new activation will exchange again.")]
+    private static partial void LogStoreFailed(ILogger logger, string scope, string userId, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the stored tokens of user {UserId} failed ({Error}): exchanging without them.")]
+    private static partial void LogReadFailed(ILogger logger, string userId, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Clearing a stored token of user {UserId} failed ({Error}).")]
+    private static partial void LogClearFailed(ILogger logger, string userId, string error);
 }

@@ -8,7 +8,7 @@ namespace BoostedGrains.Keys;
 /// configured KEK an ephemeral one shared by the whole process is used: enough for in-memory storage, useless for
 /// storage that outlives the process.
 /// </summary>
-internal sealed class KekSet
+internal sealed partial class KekSet
 {
     // Shared per process so that several silos in one process (tests, embedded mode) read each other's data.
     private static readonly Lazy<(string Id, byte[] Key)> Ephemeral =
@@ -31,8 +31,7 @@ internal sealed class KekSet
         _keks[CurrentId] = key;
         if (Interlocked.Exchange(ref _warned, 1) == 0)
         {
-            logger.LogWarning("No KeyRing__Kek__Id/KeyRing__Kek__Key configured: signing keys and stored tokens are encrypted "
-                + "with an ephemeral KEK that dies with this process. Fine with in-memory storage; configure a KEK for persistent storage.");
+            LogEphemeralKek(logger);
         }
     }
 
@@ -47,4 +46,8 @@ internal sealed class KekSet
 
     private static byte[] Decode(KekOptions kek, string setting) => KekBytes.TryDecode(kek.Key!)
         ?? throw new InvalidOperationException($"{setting} must be 32 bytes in base64.");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No KeyRing__Kek__Id/KeyRing__Kek__Key configured: signing keys and stored tokens are encrypted "
+        + "with an ephemeral KEK that dies with this process. Fine with in-memory storage; configure a KEK for persistent storage.")]
+    private static partial void LogEphemeralKek(ILogger logger);
 }

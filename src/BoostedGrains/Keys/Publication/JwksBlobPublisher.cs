@@ -13,7 +13,7 @@ namespace BoostedGrains.Keys;
 /// <c>Content-Type: application/json</c> and the silos' <c>Cache-Control</c>, which is below the propagation time.
 /// Every silo writes the same bytes, so which one writes last does not matter.
 /// </summary>
-internal sealed class JwksBlobPublisher(
+internal sealed partial class JwksBlobPublisher(
     SigningKeyCache cache,
     IOptions<JwksPublishOptions> publish,
     IOptions<KeyRingOptions> ring,
@@ -53,12 +53,12 @@ internal sealed class JwksBlobPublisher(
                             },
                         }, stoppingToken);
                         written = jwks.ETag;
-                        logger.LogInformation("Published the JWKS ({Kids}) to blob {Blob}", string.Join(", ", jwks.KeyIds), blob.Uri);
+                        LogPublished(logger, string.Join(", ", jwks.KeyIds), blob.Uri);
                     }
                     catch (RequestFailedException e)
                     {
                         // The message holds the storage error, never the account key.
-                        logger.LogWarning("Could not publish the JWKS to blob {Blob} (HTTP {Status}, {Code}); trying again", blob.Uri, e.Status, e.ErrorCode);
+                        LogPublishFailed(logger, blob.Uri, e.Status, e.ErrorCode);
                     }
                 }
                 await Task.Delay(Poll, time, stoppingToken);
@@ -68,4 +68,10 @@ internal sealed class JwksBlobPublisher(
         {
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Published the JWKS ({Kids}) to blob {Blob}")]
+    private static partial void LogPublished(ILogger logger, string kids, Uri blob);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish the JWKS to blob {Blob} (HTTP {Status}, {Code}); trying again")]
+    private static partial void LogPublishFailed(ILogger logger, Uri blob, int status, string? code);
 }

@@ -9,7 +9,7 @@ namespace BoostedGrains.Keys;
 /// the key ring, which lets a new key sign only once the URL served it long enough. Logs one start-up line about the
 /// URL, and one warning per key that is due but not served. Does nothing when no public URL is set.
 /// </summary>
-public sealed class PublicUrlVerifier : BackgroundService
+public sealed partial class PublicUrlVerifier : BackgroundService
 {
     /// <summary>The name of the HttpClient it reads the public URL with.</summary>
     public const string HttpClientName = "public-jwks";
@@ -79,8 +79,7 @@ public sealed class PublicUrlVerifier : BackgroundService
         if (first)
             LogStartupCheck(look, _cache.Jwks?.KeyIds ?? []);
         else if (!look.Reachable && previous?.Reachable != false)
-            _logger.LogWarning("Jwks__PublicUrl {PublicUrl} cannot be read ({Problem}): Boosted may not be able to verify assertions; new keys wait until it serves them",
-                _options.PublicUrl, look.Problem);
+            LogUnreadable(_logger, _options.PublicUrl, look.Problem);
         _latest = look;
         if (!look.Reachable)
             return;
@@ -91,7 +90,7 @@ public sealed class PublicUrlVerifier : BackgroundService
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _logger.LogWarning(e, "Could not report what Jwks__PublicUrl served to the key ring; trying again in {Interval}", _options.VerifyInterval);
+            LogReportFailed(_logger, e, _options.VerifyInterval);
         }
     }
 
@@ -102,9 +101,7 @@ public sealed class PublicUrlVerifier : BackgroundService
         var signing = keys.FirstOrDefault(k => k.Status == KeyStatus.Signing)?.Kid ?? "(none)";
         foreach (var key in awaiting.Where(k => _warned.Add(k.Kid)))
         {
-            _logger.LogWarning("Signing key {Kid} is due to sign but {PublicUrl} has not served it continuously for {Required} (Jwks__RequiredSeenFraction of KeyRing__PropagationTime): "
-                + "the cluster keeps signing with {Current}. Check that Jwks__PublicUrl reaches this cluster's JWKS and that no cache holds it longer than its max-age. See docs/keys.md",
-                key.Kid, _options.PublicUrl, _requiredRun, signing);
+            LogHeldBack(_logger, key.Kid, _options.PublicUrl, _requiredRun, signing);
         }
     }
 
@@ -113,19 +110,38 @@ public sealed class PublicUrlVerifier : BackgroundService
         var url = _options.PublicUrl;
         if (!look.Reachable)
         {
-            _logger.LogWarning("Public JWKS check: {PublicUrl} is not reachable ({Problem}); Boosted cannot verify assertions unless it reaches this URL. New keys will not sign until it serves them",
-                url, look.Problem);
+            LogStartupUnreachable(_logger, url, look.Problem);
             return;
         }
         var served = look.ServedKids!;
         var missing = ringKids.Where(kid => !served.Contains(kid)).ToList();
         if (missing.Count == 0)
-            _logger.LogInformation("Public JWKS check: {PublicUrl} serves the ring's keys ({Kids})", url, string.Join(", ", ringKids));
+            LogStartupServes(_logger, url, string.Join(", ", ringKids));
         else if (missing.Count == ringKids.Count)
-            _logger.LogWarning("Public JWKS check: {PublicUrl} serves other keys ({Served}), none of the ring's ({Kids}): it likely points at another environment, or a cache holds an old copy",
-                url, served.Count == 0 ? "none" : string.Join(", ", served), string.Join(", ", ringKids));
+            LogStartupOtherKeys(_logger, url, served.Count == 0 ? "none" : string.Join(", ", served), string.Join(", ", ringKids));
         else
-            _logger.LogWarning("Public JWKS check: {PublicUrl} serves some of the ring's keys but not {Missing}: a cache may still hold an older copy",
-                url, string.Join(", ", missing));
+            LogStartupMissing(_logger, url, string.Join(", ", missing));
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Jwks__PublicUrl {PublicUrl} cannot be read ({Problem}): Boosted may not be able to verify assertions; new keys wait until it serves them")]
+    private static partial void LogUnreadable(ILogger logger, Uri? publicUrl, string? problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report what Jwks__PublicUrl served to the key ring; trying again in {Interval}")]
+    private static partial void LogReportFailed(ILogger logger, Exception exception, TimeSpan interval);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Signing key {Kid} is due to sign but {PublicUrl} has not served it continuously for {Required} (Jwks__RequiredSeenFraction of KeyRing__PropagationTime): "
+        + "the cluster keeps signing with {Current}. Check that Jwks__PublicUrl reaches this cluster's JWKS and that no cache holds it longer than its max-age. See docs/keys.md")]
+    private static partial void LogHeldBack(ILogger logger, string kid, Uri? publicUrl, TimeSpan required, string current);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Public JWKS check: {PublicUrl} is not reachable ({Problem}); Boosted cannot verify assertions unless it reaches this URL. New keys will not sign until it serves them")]
+    private static partial void LogStartupUnreachable(ILogger logger, Uri? publicUrl, string? problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Public JWKS check: {PublicUrl} serves the ring's keys ({Kids})")]
+    private static partial void LogStartupServes(ILogger logger, Uri? publicUrl, string kids);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Public JWKS check: {PublicUrl} serves other keys ({Served}), none of the ring's ({Kids}): it likely points at another environment, or a cache holds an old copy")]
+    private static partial void LogStartupOtherKeys(ILogger logger, Uri? publicUrl, string served, string kids);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Public JWKS check: {PublicUrl} serves some of the ring's keys but not {Missing}: a cache may still hold an older copy")]
+    private static partial void LogStartupMissing(ILogger logger, Uri? publicUrl, string missing);
 }

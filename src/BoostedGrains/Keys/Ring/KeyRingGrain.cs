@@ -12,7 +12,7 @@ namespace BoostedGrains.Keys;
 /// every change is applied right before its write, one write at a time, and takes effect only once it is stored.
 /// </summary>
 [Reentrant]
-internal sealed class KeyRingGrain(
+internal sealed partial class KeyRingGrain(
     [PersistentState("keyring", GrainStorage.Name)] IPersistentState<KeyRingState> ring,
     IOptions<KeyRingOptions> options,
     IOptions<JwksOptions> jwks,
@@ -50,8 +50,7 @@ internal sealed class KeyRingGrain(
             For(s).AddRotation(key, now, force);
             return true;
         });
-        logger.LogInformation("Key ring rotated by request: new key {Kid} signs from {EligibleAt:O}{Waiting}", key.Kid, key.EligibleAt,
-            key.AwaitsPublicUrl ? ", once the public URL has served it" : "");
+        LogRotated(logger, key.Kid, key.EligibleAt, key.AwaitsPublicUrl ? ", once the public URL has served it" : "");
         return Timeline.List(now).Single(k => k.Kid == key.Kid);
     }
 
@@ -63,7 +62,7 @@ internal sealed class KeyRingGrain(
         {
             return false;
         }
-        logger.LogWarning("Signing key {Kid} revoked: unpublished and never used again", kid);
+        LogRevoked(logger, kid);
         await AdvanceAsync();
         return true;
     }
@@ -91,8 +90,7 @@ internal sealed class KeyRingGrain(
             return imported;
         });
         if (imported)
-            logger.LogInformation("Key ring imported key {Kid} ({Algorithm}); it signs {When}", key.Kid, key.Algorithm,
-                key.AwaitsPublicUrl ? "once the public URL has served it" : "from now on");
+            LogImported(logger, key.Kid, key.Algorithm, key.AwaitsPublicUrl ? "once the public URL has served it" : "from now on");
         return imported;
     }
 
@@ -147,12 +145,12 @@ internal sealed class KeyRingGrain(
                 return need != KeyNeed.None;
             });
             if (need != KeyNeed.None)
-                logger.LogInformation("Key ring published {Need} key {Kid}; it signs from {EligibleAt:O}", need, key.Kid, key.EligibleAt);
+                LogPublished(logger, need, key.Kid, key.EligibleAt);
         }
         catch (Exception ex)
         {
             // Nobody may be awaiting this task; the next read tries again.
-            logger.LogError(ex, "Key ring could not add a scheduled key");
+            LogScheduleFailed(logger, ex);
         }
     }
 
@@ -174,4 +172,19 @@ internal sealed class KeyRingGrain(
         Task.Run(() => KeyFactory.Create(_options.Algorithm, _options.KeySize, protector));
 
     private KeyTimeline For(KeyRingState state) => new(state, _options, _sighting);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Key ring rotated by request: new key {Kid} signs from {EligibleAt:O}{Waiting}")]
+    private static partial void LogRotated(ILogger logger, string kid, DateTimeOffset eligibleAt, string waiting);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Signing key {Kid} revoked: unpublished and never used again")]
+    private static partial void LogRevoked(ILogger logger, string kid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Key ring imported key {Kid} ({Algorithm}); it signs {When}")]
+    private static partial void LogImported(ILogger logger, string kid, KeyAlgorithm algorithm, string when);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Key ring published {Need} key {Kid}; it signs from {EligibleAt:O}")]
+    private static partial void LogPublished(ILogger logger, KeyNeed need, string kid, DateTimeOffset eligibleAt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Key ring could not add a scheduled key")]
+    private static partial void LogScheduleFailed(ILogger logger, Exception exception);
 }

@@ -10,7 +10,7 @@ namespace BoostedGrains.Keys;
 /// with the reason; the ring is left as it was. Any other failure (the ring's silo is briefly unreachable) is left to
 /// the refresh service, and the silo reports not ready until it succeeds.
 /// </summary>
-internal sealed class KeyRingStartup(
+internal sealed partial class KeyRingStartup(
     IGrainFactory grains,
     SigningKeyCache cache,
     IPrivateKeyProtector protector,
@@ -30,12 +30,12 @@ internal sealed class KeyRingStartup(
         }
         catch (Exception e) when (e is KeyEncryptionKeyMismatchException or KeyImportException)
         {
-            logger.LogCritical("The silo cannot use the key ring and stops: {Reason}", e.Message);
+            LogCannotUseRing(logger, e.Message);
             throw;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning(e, "The key ring could not be loaded at start; the silo stays not ready until the refresh succeeds");
+            LogLoadFailed(logger, e);
         }
         if (cache.CannotDecryptSigner)
         {
@@ -55,8 +55,21 @@ internal sealed class KeyRingStartup(
         var added = await grains.GetKeyRing().ImportAsync(key, import.Force);
         // A forced import skips the public-URL check: audited under its own action name.
         audit.Record(import.Force ? "import_forced" : "import", key.Kid, caller: "KeyRing__Import", added ? "done" : "already_done");
-        logger.LogInformation(added
-            ? "Imported signing key {Kid} from KeyRing__Import: it signs once the public URL serves it (at once when forced)"
-            : "Signing key {Kid} from KeyRing__Import was imported before; the ring is unchanged", key.Kid);
+        if (added)
+            LogImported(logger, key.Kid);
+        else
+            LogImportedBefore(logger, key.Kid);
     }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The silo cannot use the key ring and stops: {Reason}")]
+    private static partial void LogCannotUseRing(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The key ring could not be loaded at start; the silo stays not ready until the refresh succeeds")]
+    private static partial void LogLoadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Imported signing key {Kid} from KeyRing__Import: it signs once the public URL serves it (at once when forced)")]
+    private static partial void LogImported(ILogger logger, string kid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Signing key {Kid} from KeyRing__Import was imported before; the ring is unchanged")]
+    private static partial void LogImportedBefore(ILogger logger, string kid);
 }

@@ -8,7 +8,7 @@ namespace BoostedGrains.Keys;
 /// <see cref="KeyRingOptions.RefreshInterval"/> and right after each transition, so signing never calls the grain.
 /// A revoked key therefore stops signing here within one refresh interval (sooner where <see cref="RefreshAsync"/> is called).
 /// </summary>
-public sealed class SigningKeyCache(IGrainFactory grains, IPrivateKeyProtector protector, TimeProvider time, ILogger<SigningKeyCache> logger)
+public sealed partial class SigningKeyCache(IGrainFactory grains, IPrivateKeyProtector protector, TimeProvider time, ILogger<SigningKeyCache> logger)
 {
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private readonly Lock _firstLoadLock = new();
@@ -115,9 +115,12 @@ public sealed class SigningKeyCache(IGrainFactory grains, IPrivateKeyProtector p
         _entry = new Entry(signer, jwks, snapshot, time.GetTimestamp());
         if (signer?.Kid != previous?.Signer?.Kid)
         {
-            logger.LogInformation("Signing key is now {Kid}; JWKS publishes {Kids}", signer?.Kid ?? "(none)", string.Join(", ", jwks.KeyIds));
+            LogSigningKeyChanged(logger, signer?.Kid ?? "(none)", string.Join(", ", jwks.KeyIds));
         }
     }
 
     private sealed record Entry(SigningKey? Signer, JwksDocument Jwks, KeyRingSnapshot Snapshot, long LoadedAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Signing key is now {Kid}; JWKS publishes {Kids}")]
+    private static partial void LogSigningKeyChanged(ILogger logger, string kid, string kids);
 }

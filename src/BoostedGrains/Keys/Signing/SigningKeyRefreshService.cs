@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace BoostedGrains.Keys;
 
 /// <summary>Keeps <see cref="SigningKeyCache"/> current: at start, every refresh interval, and just as a transition is due.</summary>
-internal sealed class SigningKeyRefreshService(
+internal sealed partial class SigningKeyRefreshService(
     SigningKeyCache cache,
     IOptions<KeyRingOptions> options,
     TimeProvider time,
@@ -44,8 +44,7 @@ internal sealed class SigningKeyRefreshService(
                 failures++;
                 var backoff = TimeSpan.FromMilliseconds(250 * Math.Pow(2, Math.Min(failures, 10)));
                 delay = backoff < interval ? backoff : interval;
-                logger.LogWarning(ex, "Could not refresh the signing keys (attempt {Attempt}); keeping the {State} copy",
-                    failures, cache.IsLoaded ? "previous" : "empty");
+                LogRefreshFailed(logger, ex, failures, cache.IsLoaded ? "previous" : "empty");
             }
             try
             {
@@ -57,4 +56,7 @@ internal sealed class SigningKeyRefreshService(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not refresh the signing keys (attempt {Attempt}); keeping the {State} copy")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception exception, int attempt, string state);
 }
