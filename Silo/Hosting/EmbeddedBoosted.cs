@@ -34,7 +34,9 @@ public sealed class EmbeddedBoosted
         var section = configuration.GetSection(EmbeddedBoostedOptions.SectionName);
         var options = section.Get<EmbeddedBoostedOptions>() ?? new EmbeddedBoostedOptions();
         var boosted = configuration.GetSection(BoostedOptions.SectionName).Get<BoostedOptions>();
-        return new EmbeddedBoosted(options, section.Get<EmulatorOptions>() ?? new EmulatorOptions(), options.Enabled ?? boosted?.BaseUrl is null);
+        // An empty Boosted__BaseUrl binds to an empty relative URI: it counts as unset.
+        var boostedConfigured = boosted?.BaseUrl is { OriginalString.Length: > 0 };
+        return new EmbeddedBoosted(options, section.Get<EmulatorOptions>() ?? new EmulatorOptions(), options.Enabled ?? !boostedConfigured);
     }
 
     /// <summary>
