@@ -15,7 +15,7 @@ public static class BoostedGrainsSiloBuilderExtensions
 {
     /// <summary>
     /// Binds the <c>Boosted</c>, <c>Tokens</c>, <c>KeyRing</c>, <c>Jwks</c> and <c>Jwks:Publish</c> sections of the host's
-    /// configuration (each validated at start), and adds the key ring with its startup check, the assertion signer, the
+    /// configuration (validated at start), and adds the key ring with its startup check, the assertion signer, the
     /// Boosted clients, the token grains' services, the metrics, the storage rules of <paramref name="configure"/>, and the
     /// filter that keeps Orleans clients away from the silo-only grains. The host adds the grain storage named
     /// <see cref="GrainStorage.Name"/>.
