@@ -1,6 +1,7 @@
 using BoostedGrains.Diagnostics;
 using BoostedGrains.Keys;
 using BoostedGrains.Silo.Gateway;
+using BoostedGrains.Silo.Http;
 using BoostedGrains.Tokens;
 
 namespace BoostedGrains.Silo.Admin;
@@ -21,7 +22,7 @@ public static class AdminApi
     }
 
     private static async Task<IResult> ListKeysAsync(IGrainFactory grains) =>
-        await GatewayErrors.HandleAsync(async () =>
+        await ProblemResponses.HandleAsync(async () =>
             Results.Ok(new { keys = (await grains.GetKeyRing().ListKeysAsync()).Select(KeyView.From) }));
 
     private static async Task<IResult> RotateAsync(HttpContext http, IGrainFactory grains, SigningKeyCache cache, AdminAudit audit, bool force = false) =>
@@ -38,14 +39,14 @@ public static class AdminApi
         await AuditedAsync(audit, "revoke", kid, http, async () =>
         {
             if (!await grains.GetKeyRing().RevokeAsync(kid))
-                return ("not_found", kid, Results.Problem(title: "No such key", detail: "No live key has this kid; GET /admin/keys lists them.",
-                    statusCode: StatusCodes.Status404NotFound, extensions: new Dictionary<string, object?> { ["code"] = "unknown_key" }));
+                return ("not_found", kid, ProblemResponses.Problem(StatusCodes.Status404NotFound, "No such key",
+                    "No live key has this kid; GET /admin/keys lists them.", "unknown_key"));
             await cache.RefreshAsync();
             return ("done", kid, Results.Ok(new { revoked = kid }));
         });
 
     private static async Task<IResult> UserStatusAsync(HttpContext http, IGrainFactory grains) =>
-        await GatewayErrors.HandleAsync(async () =>
+        await ProblemResponses.HandleAsync(async () =>
             Results.Ok(UserStatusView.From(await grains.GetUserTokenGrain(RawUserId.Resolve(http)).GetStatusAsync())));
 
     private static async Task<IResult> ReprovisionAsync(HttpContext http, IGrainFactory grains, AdminAudit audit) =>
@@ -63,7 +64,7 @@ public static class AdminApi
         var outcome = "failed";
         try
         {
-            return await GatewayErrors.HandleAsync(async () =>
+            return await ProblemResponses.HandleAsync(async () =>
             {
                 (outcome, target, var result) = await act();
                 return result;

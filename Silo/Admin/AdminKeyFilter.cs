@@ -1,5 +1,6 @@
 using System.Text;
 using BoostedGrains.Diagnostics;
+using BoostedGrains.Silo.Http;
 using BoostedGrains.Silo.Security;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -20,7 +21,7 @@ public sealed class AdminKeyFilter(IOptions<AdminOptions> options, AdminAudit au
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var presented = Presented(http.Request.Headers.Authorization.ToString());
+        var presented = Presented(http.Request);
         if (presented is null)
             return ValueTask.FromResult(Unauthorized(http, "Send an admin key as 'Authorization: Bearer <key>' (or as the Basic password)."));
         if (_keys.NameOf(presented) is not { } caller)
@@ -35,10 +36,11 @@ public sealed class AdminKeyFilter(IOptions<AdminOptions> options, AdminAudit au
     /// <summary>The configured name of the admin key that this request passed the filter with.</summary>
     public static string Caller(HttpContext http) => http.Items[CallerItem] as string ?? "unknown key";
 
-    private static string? Presented(string header)
+    private static string? Presented(HttpRequest request)
     {
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            return header["Bearer ".Length..].Trim();
+        if (AuthorizationHeader.Bearer(request) is { } bearer)
+            return bearer;
+        var header = request.Headers.Authorization.ToString();
         if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
             return null;
         try
@@ -57,7 +59,6 @@ public sealed class AdminKeyFilter(IOptions<AdminOptions> options, AdminAudit au
     {
         // One header per scheme: Chromium reads only the first scheme of a combined header, and would never prompt for Basic.
         http.Response.Headers.WWWAuthenticate = new StringValues(["Basic realm=\"BoostedGrains admin\"", "Bearer"]);
-        return Results.Problem(title: "Missing or invalid admin key", detail: detail, statusCode: StatusCodes.Status401Unauthorized,
-            extensions: new Dictionary<string, object?> { ["code"] = "invalid_admin_key" });
+        return ProblemResponses.Problem(StatusCodes.Status401Unauthorized, "Missing or invalid admin key", detail, "invalid_admin_key");
     }
 }

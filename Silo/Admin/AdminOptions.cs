@@ -14,7 +14,10 @@ public sealed class AdminOptions
     /// </summary>
     public Dictionary<string, string> ApiKeys { get; set; } = [];
 
-    /// <summary>True when at least one admin key is configured.</summary>
-    public static bool HasKeys(IConfiguration configuration) =>
-        configuration.GetSection($"{SectionName}:ApiKeys").GetChildren().Any(key => !string.IsNullOrWhiteSpace(key.Value));
+    /// <summary>True when at least one admin key is set.</summary>
+    public bool HasKeys => ApiKeys.Values.Any(key => !string.IsNullOrWhiteSpace(key));
+
+    /// <summary>The <c>Admin</c> section of <paramref name="configuration"/>: read while the silo is composed, which adds the dashboard or not.</summary>
+    public static AdminOptions Bind(IConfiguration configuration) =>
+        configuration.GetSection(SectionName).Get<AdminOptions>() ?? new AdminOptions();
 }

@@ -1,3 +1,4 @@
+using BoostedGrains.Silo.Http;
 using BoostedGrains.Silo.Security;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,7 @@ public sealed class ApiKeyFilter(IOptions<GatewayOptions> options) : IEndpointFi
 
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        if (!context.HttpContext.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (AuthorizationHeader.Bearer(context.HttpContext.Request) is null)
             return ValueTask.FromResult(Unauthorized(context.HttpContext, "Send the API key as 'Authorization: Bearer <key>'."));
 
         return KeyName(context.HttpContext) is not null ? next(context) : ValueTask.FromResult(Unauthorized(context.HttpContext, "The API key is not one of Gateway__ApiKeys."));
@@ -19,14 +20,12 @@ public sealed class ApiKeyFilter(IOptions<GatewayOptions> options) : IEndpointFi
     /// <summary>The configured name of the API key the request presents, or null when it presents none of them.</summary>
     public string? KeyName(HttpContext http)
     {
-        var header = http.Request.Headers.Authorization.ToString();
-        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? _keys.NameOf(header["Bearer ".Length..].Trim()) : null;
+        return AuthorizationHeader.Bearer(http.Request) is { } key ? _keys.NameOf(key) : null;
     }
 
     private static object? Unauthorized(HttpContext http, string detail)
     {
         http.Response.Headers.WWWAuthenticate = "Bearer";
-        return Results.Problem(title: "Missing or invalid API key", detail: detail, statusCode: StatusCodes.Status401Unauthorized,
-            extensions: new Dictionary<string, object?> { ["code"] = "invalid_api_key" });
+        return ProblemResponses.Problem(StatusCodes.Status401Unauthorized, "Missing or invalid API key", detail, "invalid_api_key");
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BoostedGrains.Client;
 using BoostedGrains.Errors;
+using BoostedGrains.Silo.Http;
 using BoostedGrains.Tokens;
 using Microsoft.Extensions.Options;
 
@@ -30,7 +31,7 @@ public static class TokenApi
 
     private static async Task<IResult> GetTokenAsync(HttpContext http, IGrainFactory grains, SiloLossRetry retry, TimeProvider time)
     {
-        return await GatewayErrors.HandleAsync(async () =>
+        return await ProblemResponses.HandleAsync(async () =>
         {
             var grain = grains.GetUserTokenGrain(RawUserId.Resolve(http));
             var request = await ReadJsonAsync<TokenRequest>(http, required: false);
@@ -48,7 +49,7 @@ public static class TokenApi
 
     private static async Task<IResult> ReportRejectedAsync(HttpContext http, IGrainFactory grains, SiloLossRetry retry)
     {
-        return await GatewayErrors.HandleAsync(async () =>
+        return await ProblemResponses.HandleAsync(async () =>
         {
             var grain = grains.GetUserTokenGrain(RawUserId.Resolve(http));
             var request = await ReadJsonAsync<RejectedTokenRequest>(http, required: true);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using BoostedGrains.Silo.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -49,10 +50,8 @@ public static class TokenApiRateLimit
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         var http = context.HttpContext;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await Results.Problem(title: "Too many requests for this API key",
-                detail: $"This API key is over its budget (Gateway__RateLimit__*). Retry after {seconds} s.",
-                statusCode: StatusCodes.Status429TooManyRequests,
-                extensions: new Dictionary<string, object?> { ["code"] = "rate_limited" })
+        await ProblemResponses.Problem(StatusCodes.Status429TooManyRequests, "Too many requests for this API key",
+                $"This API key is over its budget (Gateway__RateLimit__*). Retry after {seconds} s.", "rate_limited")
             .ExecuteAsync(http);
     }
 }

@@ -13,7 +13,7 @@ namespace BoostedGrains.Silo.Health;
 /// </summary>
 public sealed class BoostedReachableHealthCheck(
     BoostedReachability reachability, IHttpClientFactory clients, IOptions<BoostedOptions> boosted,
-    IOptions<HealthSettings> settings, TimeProvider time) : IHealthCheck
+    IOptions<HealthOptions> settings, TimeProvider time) : IHealthCheck
 {
     /// <summary>The name of the probe's HttpClient.</summary>
     public const string ProbeClient = "boosted-probe";

@@ -1,5 +1,7 @@
+using BoostedGrains.Client;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace BoostedGrains.Silo.Health;
 
@@ -12,12 +14,15 @@ public static class HealthEndpoints
     /// Registers the readiness checks: joined the cluster with the key ring loaded and fresh, storage reachable; and
     /// Boosted's reachability, which reports Degraded (still HTTP 200) rather than unready.
     /// </summary>
-    public static IServiceCollection AddBoostedHealth(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddBoostedHealth(this IServiceCollection services)
     {
-        var storage = configuration["Storage:AzureTableConnectionString"];
-        services.AddSingleton(s => new StorageReachableHealthCheck(
-            string.IsNullOrWhiteSpace(storage) ? null : new Azure.Data.Tables.TableServiceClient(storage), s.GetRequiredService<TimeProvider>()));
-        services.AddOptions<HealthSettings>().Bind(configuration.GetSection(HealthSettings.SectionName));
+        services.AddSingleton(s =>
+        {
+            var storage = s.GetRequiredService<IOptions<ClusterConnectionOptions>>().Value;
+            return new StorageReachableHealthCheck(
+                storage.UsesAzureStorage ? new Azure.Data.Tables.TableServiceClient(storage.AzureTableConnectionString) : null, s.GetRequiredService<TimeProvider>());
+        });
+        services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.SectionName);
         services.AddHttpClient(BoostedReachableHealthCheck.ProbeClient, http => http.Timeout = TimeSpan.FromSeconds(5));
         services.AddSingleton<BoostedReachableHealthCheck>();
         services.AddHealthChecks()

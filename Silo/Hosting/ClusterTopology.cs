@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Azure.Data.Tables;
 using BoostedGrains.Client;
 using BoostedGrains.Hosting;
-using BoostedGrains.Keys;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
@@ -12,44 +11,71 @@ namespace BoostedGrains.Silo.Hosting;
 /// <summary>
 /// Chooses clustering and grain storage: Azure Table storage when <c>Storage__AzureTableConnectionString</c> is set,
 /// otherwise localhost clustering and in-memory state (the embedded default). Mutual TLS on both Orleans ports when
-/// <c>Tls__*</c> names a certificate.
+/// <c>Tls__*</c> names a certificate. Read once, while the host is composed: the providers are chosen from it.
 /// </summary>
-public static class ClusterTopology
+public sealed class ClusterTopology
 {
-    /// <summary>Configures membership, endpoints and grain storage of <paramref name="silo"/>.</summary>
-    public static ISiloBuilder UseBoostedTopology(this ISiloBuilder silo, IConfiguration configuration)
+    private ClusterTopology(ClusterConnectionOptions connection, SiloClusterOptions cluster, ClusterTlsOptions tls)
     {
-        var cluster = configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
+        Connection = connection;
+        Cluster = cluster;
+        Tls = tls;
+    }
+
+    /// <summary>The cluster's ID, service ID, gateway port and storage, as the clients read them too.</summary>
+    public ClusterConnectionOptions Connection { get; }
+
+    /// <summary>This silo's ports, address and failure detection.</summary>
+    public SiloClusterOptions Cluster { get; }
+
+    /// <summary>Mutual TLS on the Orleans ports.</summary>
+    public ClusterTlsOptions Tls { get; }
+
+    /// <summary>Grain state outlives the process (Azure Table storage).</summary>
+    public bool PersistentState => Connection.UsesAzureStorage;
+
+    /// <summary>The <c>Cluster</c>, <c>Storage</c> and <c>Tls</c> sections of <paramref name="configuration"/>, validated.</summary>
+    public static ClusterTopology Bind(IConfiguration configuration) =>
+        new(ClusterConnectionOptions.Bind(configuration).Validated(), SiloClusterOptions.Bind(configuration), ClusterTlsOptions.Bind(configuration));
+
+    /// <summary>Makes the options read here the ones the host's services see.</summary>
+    public void Register(IServiceCollection services)
+    {
+        services.AddSingleton(Options.Create(Connection));
+        services.AddSingleton(Options.Create(Cluster));
+    }
+
+    /// <summary>Configures membership, endpoints and grain storage of <paramref name="silo"/>.</summary>
+    public ISiloBuilder Apply(ISiloBuilder silo)
+    {
+        var (connection, cluster) = (Connection, Cluster);
         silo.Configure<ClusterMembershipOptions>(options => ApplyMembership(cluster, options));
-        var tls = ClusterTlsOptions.FromConfiguration(configuration);
-        if (tls.Enabled)
-            silo.UseClusterTls(tls);
-        var connectionString = configuration["Storage:AzureTableConnectionString"];
-        if (string.IsNullOrWhiteSpace(connectionString))
+        if (Tls.Enabled)
+            silo.UseClusterTls(Tls);
+        if (!PersistentState)
         {
             return silo
-                .UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort,
-                    new IPEndPoint(IPAddress.Loopback, cluster.EffectivePrimarySiloPort), cluster.ServiceId, cluster.ClusterId)
+                .UseLocalhostClustering(cluster.SiloPort, connection.GatewayPort,
+                    new IPEndPoint(IPAddress.Loopback, cluster.EffectivePrimarySiloPort), connection.ServiceId, connection.ClusterId)
                 .AddMemoryGrainStorage(GrainStorage.Name);
         }
 
-        // Keys outlive the process in Azure storage, so an ephemeral KEK would lock them away at the next restart.
-        silo.Services.AddSingleton<IValidateOptions<KeyRingOptions>, PersistentKekRequirement>();
-        if (!tls.Enabled)
+        if (!Tls.Enabled)
             silo.Services.AddHostedService<PlaintextClusterWarning>();
         silo.Configure<ClusterOptions>(options =>
         {
-            options.ClusterId = cluster.ClusterId;
-            options.ServiceId = cluster.ServiceId;
+            options.ClusterId = connection.ClusterId;
+            options.ServiceId = connection.ServiceId;
         });
-        silo.ConfigureEndpoints(AdvertisedAddress(cluster.AdvertisedIP), cluster.SiloPort, cluster.GatewayPort,
+        silo.ConfigureEndpoints(AdvertisedAddress(cluster.AdvertisedIP), cluster.SiloPort, connection.GatewayPort,
             listenOnAnyHostAddress: cluster.ListenOnAnyAddress);
+        var connectionString = connection.AzureTableConnectionString;
         return silo
             .UseAzureStorageClustering(options => options.TableServiceClient = new TableServiceClient(connectionString))
             .AddAzureTableGrainStorage(GrainStorage.Name, options => options.TableServiceClient = new TableServiceClient(connectionString));
     }
 
-    private static void ApplyMembership(ClusterSettings cluster, ClusterMembershipOptions options)
+    private static void ApplyMembership(SiloClusterOptions cluster, ClusterMembershipOptions options)
     {
         options.ProbeTimeout = cluster.ProbeTimeout;
         options.NumMissedProbesLimit = cluster.NumMissedProbesLimit;

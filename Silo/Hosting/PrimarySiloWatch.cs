@@ -10,7 +10,7 @@ namespace BoostedGrains.Silo.Hosting;
 /// setting points where.
 /// </summary>
 public sealed partial class PrimarySiloWatch(
-    IOptions<ClusterSettings> cluster, IHostApplicationLifetime lifetime, ILogger<PrimarySiloWatch> logger)
+    IOptions<SiloClusterOptions> cluster, IHostApplicationLifetime lifetime, ILogger<PrimarySiloWatch> logger)
     : BackgroundService
 {
     /// <summary>How long a silo may take to join its primary before the watch looks at the primary's port.</summary>

@@ -1,15 +1,16 @@
-using BoostedGrains.Emulator;
-using BoostedGrains.Hosting;
 using BoostedGrains.Keys;
 using BoostedGrains.Silo.Admin;
 using BoostedGrains.Silo.Gateway;
 using BoostedGrains.Silo.Health;
+using BoostedGrains.Silo.Jwks;
 using BoostedGrains.Silo.Observability;
-using Microsoft.Extensions.Options;
 
 namespace BoostedGrains.Silo.Hosting;
 
-/// <summary>Builds the silo host: Orleans, the JWKS, the HTTP token API, health, and the embedded Boosted emulator.</summary>
+/// <summary>
+/// Builds the silo host: picks the topology, adds BoostedGrains to the silo, and serves the HTTP surfaces (JWKS, token
+/// API, admin API, health, dashboard); with no Boosted configured, the embedded emulator plays Boosted.
+/// </summary>
 public static class SiloApp
 {
     private const string DefaultUrl = "http://127.0.0.1:5000";
@@ -20,49 +21,45 @@ public static class SiloApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
         var configuration = builder.Configuration;
+        var services = builder.Services;
 
-        var url = (configuration["urls"] ?? DefaultUrl).Split(';')[0];
+        var url = (builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey) ?? DefaultUrl).Split(';')[0];
         builder.WebHost.UseUrls(url);
-        // Unset: the static blob when Jwks__Publish__* is configured, else this silo's own endpoint.
-        var publish = configuration.GetSection(JwksPublishOptions.SectionName).Get<JwksPublishOptions>();
-        var jwksUrl = configuration.GetValue<Uri?>("Jwks:PublicUrl")
-            ?? (publish is { IsConfigured: true } ? publish.CreateBlobClient().Uri : null)
-            ?? new Uri(new Uri(url.Replace("*", "localhost").Replace("+", "localhost")), "/.well-known/jwks.json");
-        configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Jwks:PublicUrl"] = jwksUrl.ToString() });
+        var jwksUrl = JwksEndpoint.PublicUrl(configuration, url);
+        services.PostConfigure<JwksOptions>(jwks => jwks.PublicUrl ??= jwksUrl);
 
-        var embedded = EmbeddedBoosted.IsEnabled(configuration);
-        if (embedded)
-        {
-            var emulator = await EmbeddedBoosted.StartAsync(configuration, jwksUrl);
-            builder.Services.AddSingleton(emulator);
-            if (configuration.GetSection("Gateway:ApiKeys").GetChildren().All(key => string.IsNullOrEmpty(key.Value)))
-                configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Gateway:ApiKeys:0"] = GatewayOptions.DevelopmentApiKey });
-        }
+        var topology = ClusterTopology.Bind(configuration);
+        topology.Register(services);
+        var embedded = EmbeddedBoosted.Bind(configuration);
+        if (embedded.IsEnabled)
+            await embedded.AddToAsync(services, jwksUrl);
 
-        builder.Services.AddBoostedGrains(configuration).AddKeyRingStartupCheck();
-        var inMemory = string.IsNullOrWhiteSpace(configuration["Storage:AzureTableConnectionString"]);
-        if (!embedded && inMemory)
-            builder.Services.AddSingleton<IValidateOptions<KeyRingOptions>, EphemeralKeyRingRequirement>();
-        builder.Services.AddOptions<ClusterSettings>().Bind(configuration.GetSection(ClusterSettings.SectionName));
-        builder.Services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName))
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName)
             .Validate(gateway => gateway.ApiKeys.Values.Any(key => !string.IsNullOrWhiteSpace(key)),
                 "Gateway__ApiKeys__0 is not set: give at least one API key for app servers to present to the token API.")
             .ValidateOnStart();
-        builder.Services.AddSingleton<ApiKeyFilter>();
-        builder.Services.AddTokenApiRetry();
-        builder.Services.AddTokenApiRateLimit();
-        builder.Services.AddTokenApiOpenApi();
-        builder.Services.AddProblemDetails();
-        builder.Services.AddBoostedAdmin(configuration, embedded);
-        builder.Services.AddBoostedHealth(configuration);
-        builder.AddBoostedObservability();
-        builder.Services.AddHostedService<StartupBanner>();
+        services.AddSingleton<ApiKeyFilter>();
+        services.AddTokenApiRetry();
+        services.AddTokenApiRateLimit();
+        services.AddTokenApiOpenApi();
+        services.AddProblemDetails();
+        services.AddBoostedAdmin();
+        services.AddBoostedHealth();
+        // The embedded default always has an admin key: the development one, when none is set.
+        var dashboard = builder.AddBoostedObservability(adminKeys: embedded.IsEnabled || AdminOptions.Bind(configuration).HasKeys);
+        services.AddHostedService<StartupBanner>();
         // Localhost clustering only (it has a primary). Before UseOrleans: a silo that cannot join blocks the start of
         // every hosted service registered after Orleans.
-        if (inMemory)
-            builder.Services.AddHostedService<PrimarySiloWatch>();
+        if (!topology.PersistentState)
+            services.AddHostedService<PrimarySiloWatch>();
 
-        builder.UseOrleans(silo => silo.UseBoostedTopology(configuration).AddBoostedDashboard(configuration));
+        builder.UseOrleans(silo => topology.Apply(silo)
+            .AddBoostedGrains(options =>
+            {
+                options.PersistentState = topology.PersistentState;
+                options.BoostedInProcess = embedded.IsEnabled;
+            })
+            .AddBoostedDashboard(dashboard));
 
         var app = builder.Build();
         app.UseStatusCodePages();
@@ -71,7 +68,7 @@ public static class SiloApp
         app.MapTokenApi();
         app.MapTokenApiOpenApi();
         app.MapBoostedHealth();
-        app.MapBoostedAdmin(configuration);
+        app.MapBoostedAdmin();
         app.MapBoostedObservability();
         return app;
     }

@@ -11,7 +11,7 @@ namespace BoostedGrains.Silo.Hosting;
 /// <summary>Tells whoever started the silo where everything is, once it is listening.</summary>
 public sealed class StartupBanner(
     IHostApplicationLifetime lifetime, IServer server, IOptions<JwksOptions> jwks, IOptions<GatewayOptions> gateway,
-    IConfiguration configuration, IServiceProvider services) : IHostedService
+    IOptions<AdminOptions> adminOptions, IOptions<DashboardOptions> dashboardOptions, IServiceProvider services) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -32,9 +32,9 @@ public sealed class StartupBanner(
             $"  Token API:  POST {url}/v1/users/{{userId}}/token",
             $"  Health:     {url}/healthz (live: /healthz/live, ready: /healthz/ready)",
         };
-        var admin = configuration.GetSection(AdminOptions.SectionName).Get<AdminOptions>();
-        var dashboard = configuration.GetSection(DashboardSettings.SectionName).Get<DashboardSettings>() ?? new DashboardSettings();
-        if (admin is { ApiKeys.Count: > 0 })
+        var admin = adminOptions.Value;
+        var dashboard = dashboardOptions.Value;
+        if (admin.HasKeys)
         {
             lines.Add($"  Admin API:  {url}/admin/keys, {url}/admin/users/{{userId}}");
             if (dashboard.Enabled)
@@ -45,7 +45,7 @@ public sealed class StartupBanner(
             lines.Add($"  Boosted:    embedded emulator at {emulator.BaseUrl} (set Boosted__BaseUrl to use the real Boosted)");
             if (gateway.Value.ApiKeys.ContainsValue(GatewayOptions.DevelopmentApiKey))
                 lines.Add($"  API key:    {GatewayOptions.DevelopmentApiKey} (development only; set Gateway__ApiKeys__0 for real use)");
-            if (admin?.ApiKeys.ContainsValue(AdminOptions.DevelopmentApiKey) == true)
+            if (admin.ApiKeys.ContainsValue(AdminOptions.DevelopmentApiKey))
                 lines.Add($"  Admin key:  {AdminOptions.DevelopmentApiKey} (development only; set Admin__ApiKeys__0 for real use)");
         }
         Console.WriteLine(string.Join(Environment.NewLine, lines));

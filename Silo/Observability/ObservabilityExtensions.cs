@@ -1,5 +1,6 @@
 using BoostedGrains.Diagnostics;
 using BoostedGrains.Silo.Admin;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -10,22 +11,30 @@ namespace BoostedGrains.Silo.Observability;
 /// <summary>Metrics, traces and the Orleans Dashboard of the silo.</summary>
 public static class ObservabilityExtensions
 {
-    /// <summary>Registers OpenTelemetry (meters <c>BoostedGrains</c> and <c>Orleans</c>, source <c>BoostedGrains</c>) with the configured exporters.</summary>
-    public static WebApplicationBuilder AddBoostedObservability(this WebApplicationBuilder builder)
+    /// <summary>
+    /// Registers OpenTelemetry (meters <c>BoostedGrains</c> and <c>Orleans</c>, source <c>BoostedGrains</c>) with the
+    /// exporters of <c>Telemetry__*</c>, and binds <c>Dashboard__*</c>. The dashboard shows the cluster's insides, so it is
+    /// only served where operators have a key to guard it with: <paramref name="adminKeys"/> says whether they do.
+    /// Returns whether the dashboard is on.
+    /// </summary>
+    public static bool AddBoostedObservability(this WebApplicationBuilder builder, bool adminKeys)
     {
-        var settings = builder.Configuration.GetSection(TelemetrySettings.SectionName).Get<TelemetrySettings>() ?? new TelemetrySettings();
-        var console = settings.Console ?? builder.Environment.IsDevelopment();
-        builder.Services.AddSingleton<KeyRingMetrics>();
+        var telemetry = TelemetryOptions.Bind(builder.Configuration);
+        var dashboard = DashboardOptions.Bind(builder.Configuration);
+        dashboard.Enabled &= adminKeys;
+        builder.Services.AddSingleton(Options.Create(telemetry));
+        builder.Services.AddSingleton(Options.Create(dashboard));
+        var console = telemetry.Console ?? builder.Environment.IsDevelopment();
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("BoostedGrains.Silo"))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(TokenMetrics.MeterName, "Orleans");
+                metrics.AddMeter(BoostedGrainsMetrics.MeterName, "Orleans");
                 if (console)
                     metrics.AddConsoleExporter();
-                if (settings.OtlpEndpoint is { } otlp)
+                if (telemetry.OtlpEndpoint is { } otlp)
                     metrics.AddOtlpExporter(o => o.Endpoint = otlp);
-                if (settings.Prometheus)
+                if (telemetry.Prometheus)
                     metrics.AddPrometheusExporter();
             })
             .WithTracing(tracing =>
@@ -33,16 +42,16 @@ public static class ObservabilityExtensions
                 tracing.AddSource(BoostedActivitySource.Name);
                 if (console)
                     tracing.AddConsoleExporter();
-                if (settings.OtlpEndpoint is { } otlp)
+                if (telemetry.OtlpEndpoint is { } otlp)
                     tracing.AddOtlpExporter(o => o.Endpoint = otlp);
             });
-        return builder;
+        return dashboard.Enabled;
     }
 
-    /// <summary>Adds the Orleans Dashboard to the silo when <c>Dashboard__Enabled</c> and an admin key allow it.</summary>
-    public static ISiloBuilder AddBoostedDashboard(this ISiloBuilder silo, IConfiguration configuration)
+    /// <summary>Adds the Orleans Dashboard to the silo when <paramref name="enabled"/>.</summary>
+    public static ISiloBuilder AddBoostedDashboard(this ISiloBuilder silo, bool enabled)
     {
-        if (IsDashboardOn(configuration))
+        if (enabled)
             silo.AddDashboard(options => options.HideTrace = true);
         return silo;
     }
@@ -52,19 +61,11 @@ public static class ObservabilityExtensions
     {
         // The gauges exist from construction on: build them now rather than on a first use that never comes.
         app.Services.GetRequiredService<KeyRingMetrics>();
-        var telemetry = app.Configuration.GetSection(TelemetrySettings.SectionName).Get<TelemetrySettings>() ?? new TelemetrySettings();
-        if (telemetry.Prometheus)
+        if (app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value.Prometheus)
             app.MapPrometheusScrapingEndpoint();
-        if (IsDashboardOn(app.Configuration))
-        {
-            var dashboard = app.Configuration.GetSection(DashboardSettings.SectionName).Get<DashboardSettings>() ?? new DashboardSettings();
+        var dashboard = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value;
+        if (dashboard.Enabled)
             app.MapOrleansDashboard(routePrefix: dashboard.Path).AddEndpointFilter(app.Services.GetRequiredService<AdminKeyFilter>());
-        }
         return app;
     }
-
-    // The dashboard shows the cluster's insides: it is only served where operators have a key to guard it with.
-    private static bool IsDashboardOn(IConfiguration configuration) =>
-        (configuration.GetSection(DashboardSettings.SectionName).Get<DashboardSettings>() ?? new DashboardSettings()).Enabled
-        && AdminOptions.HasKeys(configuration);
 }

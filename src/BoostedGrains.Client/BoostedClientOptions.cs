@@ -1,26 +1,27 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 
 namespace BoostedGrains.Client;
 
-/// <summary>How an app server reaches the BoostedGrains cluster; read from the same settings as the Silo.</summary>
+/// <summary>
+/// How an app server reaches the BoostedGrains cluster (configuration section <c>BoostedClient</c>), with the cluster
+/// connection and TLS settings it shares with the silos.
+/// </summary>
 public sealed class BoostedClientOptions
 {
-    /// <summary>True when this host runs a silo itself (<c>UseOrleans</c>): no client is added, grains are called in-process.</summary>
+    public const string SectionName = "BoostedClient";
+
+    /// <summary><c>BoostedClient__UseCoHostedSilo</c>: this host runs a silo itself (<c>UseOrleans</c>): no client is added, grains are called in-process.</summary>
     public bool UseCoHostedSilo { get; set; }
 
-    /// <summary><c>Cluster__ClusterId</c>: the cluster to join.</summary>
-    public string ClusterId { get; set; } = "boostedgrains-dev";
-
-    /// <summary><c>Cluster__ServiceId</c>: the service the cluster belongs to.</summary>
-    public string ServiceId { get; set; } = "boostedgrains";
-
-    /// <summary><c>Cluster__GatewayPort</c> (one silo) or <c>BoostedClient__GatewayPorts__N</c>: silo gateways on this machine (localhost clustering only).</summary>
-    public List<int> GatewayPorts { get; set; } = [30000];
-
-    /// <summary><c>Storage__AzureTableConnectionString</c>: when set, silos are found through Azure Table clustering.</summary>
-    public string? AzureTableConnectionString { get; set; }
+    /// <summary>
+    /// <c>BoostedClient__GatewayPorts__N</c>: silo gateways on this machine (localhost clustering only). Empty: the one
+    /// at <see cref="ClusterConnectionOptions.GatewayPort"/>.
+    /// </summary>
+    public List<int> GatewayPorts { get; set; } = [];
 
     /// <summary><c>BoostedClient__ResponseTimeout</c>: how long one grain call may take before failing (default 30 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "BoostedClient__ResponseTimeout must be positive (for example 00:00:30).")]
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -39,27 +40,30 @@ public sealed class BoostedClientOptions
     /// </summary>
     public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary><c>Cluster__*</c> and <c>Storage__*</c>: which cluster to join and how to find it, the same settings as the silos'.</summary>
+    public ClusterConnectionOptions Cluster { get; set; } = new();
+
     /// <summary><c>Tls__*</c>: mutual TLS to the gateways, the same settings as the silos'.</summary>
     public ClusterTlsOptions Tls { get; set; } = new();
 
-    /// <summary>Options read from <paramref name="configuration"/>: the Silo's <c>Cluster</c>, <c>Storage</c> and <c>Tls</c> sections, then <c>BoostedClient</c>.</summary>
-    public static BoostedClientOptions FromConfiguration(IConfiguration configuration)
+    /// <summary>The gateways that localhost clustering connects to.</summary>
+    public IReadOnlyList<int> EffectiveGatewayPorts => GatewayPorts.Count > 0 ? GatewayPorts : [Cluster.GatewayPort];
+
+    /// <summary>The <c>BoostedClient</c> section, then the Silo's <c>Cluster</c>, <c>Storage</c> and <c>Tls</c> sections.</summary>
+    public static BoostedClientOptions Bind(IConfiguration configuration)
     {
         var options = new BoostedClientOptions();
-        var cluster = configuration.GetSection("Cluster");
-        options.ClusterId = cluster["ClusterId"] ?? options.ClusterId;
-        options.ServiceId = cluster["ServiceId"] ?? options.ServiceId;
-        if (cluster.GetValue<int?>("GatewayPort") is { } port)
-            options.GatewayPorts = [port];
-        options.AzureTableConnectionString = configuration["Storage:AzureTableConnectionString"] is { Length: > 0 } connection ? connection : null;
-        options.Tls = ClusterTlsOptions.FromConfiguration(configuration);
-        var client = configuration.GetSection("BoostedClient");
-        if (client.GetSection("GatewayPorts").Get<List<int>>() is { Count: > 0 } ports)
-            options.GatewayPorts = ports;
-        options.ResponseTimeout = client.GetValue<TimeSpan?>("ResponseTimeout") ?? options.ResponseTimeout;
-        options.SiloLossRetryDelay = client.GetValue<TimeSpan?>("SiloLossRetryDelay") ?? options.SiloLossRetryDelay;
-        options.GatewayListRefreshPeriod = client.GetValue<TimeSpan?>("GatewayListRefreshPeriod") ?? options.GatewayListRefreshPeriod;
-        options.UseCoHostedSilo = client.GetValue<bool?>("UseCoHostedSilo") ?? options.UseCoHostedSilo;
+        configuration.GetSection(SectionName).Bind(options);
+        options.Cluster = ClusterConnectionOptions.Bind(configuration);
+        options.Tls = ClusterTlsOptions.Bind(configuration);
         return options;
+    }
+
+    /// <summary>These options, or an <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> that names each bad setting.</summary>
+    public BoostedClientOptions Validated()
+    {
+        StartupValidation.Validated(this);
+        Cluster.Validated();
+        return this;
     }
 }

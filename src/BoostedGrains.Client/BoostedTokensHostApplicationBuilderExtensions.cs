@@ -16,8 +16,10 @@ public static class BoostedTokensHostApplicationBuilderExtensions
     /// </summary>
     public static IHostApplicationBuilder AddBoostedTokens(this IHostApplicationBuilder builder, Action<BoostedClientOptions>? configure = null)
     {
-        var options = BoostedClientOptions.FromConfiguration(builder.Configuration);
+        var options = BoostedClientOptions.Bind(builder.Configuration);
         configure?.Invoke(options);
+        options.Validated();
+        builder.Services.TryAddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         if (!options.UseCoHostedSilo)
             builder.UseOrleansClient(client => Configure(client, options));
         builder.Services.TryAddSingleton(_ => SiloLossRetry.WithoutMembership(options.SiloLossRetryDelay));
@@ -31,16 +33,17 @@ public static class BoostedTokensHostApplicationBuilderExtensions
         client.Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = options.GatewayListRefreshPeriod);
         if (options.Tls.Enabled)
             client.UseClusterTls(options.Tls);
-        if (options.AzureTableConnectionString is not { } connection)
+        var cluster = options.Cluster;
+        if (!cluster.UsesAzureStorage)
         {
-            client.UseLocalhostClustering([.. options.GatewayPorts], options.ServiceId, options.ClusterId);
+            client.UseLocalhostClustering([.. options.EffectiveGatewayPorts], cluster.ServiceId, cluster.ClusterId);
             return;
         }
-        client.Configure<ClusterOptions>(cluster =>
+        client.Configure<ClusterOptions>(orleans =>
         {
-            cluster.ClusterId = options.ClusterId;
-            cluster.ServiceId = options.ServiceId;
+            orleans.ClusterId = cluster.ClusterId;
+            orleans.ServiceId = cluster.ServiceId;
         });
-        client.UseAzureStorageClustering(azure => azure.TableServiceClient = new TableServiceClient(connection));
+        client.UseAzureStorageClustering(azure => azure.TableServiceClient = new TableServiceClient(cluster.AzureTableConnectionString));
     }
 }

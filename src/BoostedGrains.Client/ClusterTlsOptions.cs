@@ -39,6 +39,6 @@ public sealed class ClusterTlsOptions
     public bool Enabled => !string.IsNullOrWhiteSpace(CertificatePath) || !string.IsNullOrWhiteSpace(CertificateSubject);
 
     /// <summary>The <c>Tls</c> section of <paramref name="configuration"/>.</summary>
-    public static ClusterTlsOptions FromConfiguration(IConfiguration configuration) =>
+    public static ClusterTlsOptions Bind(IConfiguration configuration) =>
         configuration.GetSection(SectionName).Get<ClusterTlsOptions>() ?? new ClusterTlsOptions();
 }

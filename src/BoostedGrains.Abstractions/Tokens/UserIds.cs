@@ -10,17 +10,15 @@ namespace BoostedGrains.Tokens;
 public static class UserIds
 {
     /// <summary>The longest accepted user ID, in UTF-16 code units.</summary>
-    public const int MaxLength = 256;
+    public const int MaxLength = InputText.MaxLength;
 
     /// <summary>Throws <see cref="InvalidUserIdException"/> unless <paramref name="userId"/> is a valid user ID.</summary>
     public static string Validate(string? userId)
     {
         if (string.IsNullOrWhiteSpace(userId))
             throw new InvalidUserIdException("The user ID is empty. Pass the partner's non-empty ID for the end user.");
-        if (userId.Length > MaxLength)
-            throw new InvalidUserIdException($"The user ID is {userId.Length} characters long; at most {MaxLength} are accepted.");
-        if (userId.Any(char.IsControl))
-            throw new InvalidUserIdException("The user ID contains a control character; remove it.");
+        if (InputText.Problem(userId, "user ID") is { } problem)
+            throw new InvalidUserIdException(problem);
         if (char.IsWhiteSpace(userId[0]) || char.IsWhiteSpace(userId[^1]))
             throw new InvalidUserIdException("The user ID starts or ends with white space; send the ID without surrounding spaces.");
         return userId;

@@ -13,7 +13,7 @@ public sealed record UserProfile(
     [property: Id(2)] string? Workspace = null)
 {
     /// <summary>The longest accepted value of any field.</summary>
-    public const int MaxFieldLength = 256;
+    public const int MaxFieldLength = InputText.MaxLength;
 
     /// <summary>Throws <see cref="InvalidUserProfileException"/> for an oversized field or one with control characters.</summary>
     public UserProfile Validate()
@@ -30,11 +30,7 @@ public sealed record UserProfile(
 
     private static void Check(string? value, string field)
     {
-        if (value is null)
-            return;
-        if (value.Length > MaxFieldLength)
-            throw new InvalidUserProfileException($"The {field} is {value.Length} characters long; at most {MaxFieldLength} are accepted.");
-        if (value.Any(char.IsControl))
-            throw new InvalidUserProfileException($"The {field} contains a control character; remove it.");
+        if (value is not null && InputText.Problem(value, field) is { } problem)
+            throw new InvalidUserProfileException(problem);
     }
 }

@@ -15,7 +15,8 @@ namespace BoostedGrains.Boosted;
 /// Boosted's account-management API (docs/boosted-api.md §4). Every ensure is create-first and adopts the existing entity on 409,
 /// so repeating it never makes a duplicate.
 /// </summary>
-public sealed class BoostedAccountClient(HttpClient http, IManagementTokenSource managementTokens, TokenMetrics metrics, IOptions<BoostedOptions> options)
+public sealed class BoostedAccountClient(
+    HttpClient http, IManagementTokenSource managementTokens, BoostedGrainsMetrics metrics, IOptions<BoostedOptions> options, TimeProvider time)
 {
     private const string BasePath = "v2/account-management/";
 
@@ -168,7 +169,7 @@ public sealed class BoostedAccountClient(HttpClient http, IManagementTokenSource
     private async Task<BoostedException> FailureAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken)
     {
         if (BoostedHttp.IsTransient(response.StatusCode))
-            return BoostedHttp.Unavailable(operation, response, options.Value.MaxRetryAfter);
+            return BoostedHttp.Unavailable(operation, response, options.Value.MaxRetryAfter, time);
         using var json = await BoostedHttp.ReadJsonAsync(response, cancellationToken);
         var status = (int)response.StatusCode;
         var advice = response.StatusCode switch

@@ -53,10 +53,10 @@ internal static class BoostedHttp
     /// The error for a transient answer that is left after every retry was spent. A <c>Retry-After</c> past
     /// <paramref name="maxRetryAfter"/> is reported as the cap, which is how long the silo then holds its calls back.
     /// </summary>
-    public static BoostedUnavailableException Unavailable(string operation, HttpResponseMessage response, TimeSpan maxRetryAfter)
+    public static BoostedUnavailableException Unavailable(string operation, HttpResponseMessage response, TimeSpan maxRetryAfter, TimeProvider time)
     {
         var status = (int)response.StatusCode;
-        var retryAfter = BoostedResilience.RetryAfter(response);
+        var retryAfter = BoostedResilience.RetryAfter(response, time);
         if (retryAfter > maxRetryAfter)
             return new($"{operation}: Boosted asked this silo to wait {retryAfter:g} (HTTP {status}), longer than Boosted__MaxRetryAfter ({maxRetryAfter:g}): " +
                 "it holds its calls to Boosted back for that cap instead; retry after it, and ask Boosted why it throttles this client.", status, maxRetryAfter);

@@ -14,7 +14,7 @@ internal sealed class BoostedRates
     {
         Token = new AdaptiveRate(time, options.Value.MaxExchangesPerSecond);
         Account = new AdaptiveRate(time, options.Value.MaxProvisioningPerSecond);
-        meters.Create(TokenMetrics.MeterName).CreateObservableGauge(
+        meters.Create(BoostedGrainsMetrics.MeterName).CreateObservableGauge(
             "boostedgrains.boosted.rate",
             () => new[]
             {

@@ -34,6 +34,8 @@ internal static class BoostedResilience
     {
         var options = context.ServiceProvider.GetRequiredService<IOptions<BoostedOptions>>().Value;
         var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
+        // Timeouts, backoff and the breaker's clock follow the silo's TimeProvider, as the gate and the rate do.
+        builder.TimeProvider = time;
         // Outermost, so a call keeps its slot through its retries: the bound is on the work this silo puts on Boosted,
         // and a full queue, or a wait past Boosted__MaxQueueWait, fails fast instead of piling callers up.
         var slots = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
@@ -58,8 +60,8 @@ internal static class BoostedResilience
                 Delay = options.RetryBaseDelay,
                 // Replaced by the generator below, which keeps the jittered backoff when there is no Retry-After.
                 ShouldRetryAfterHeader = false,
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
-                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, options.TotalRequestTimeout)),
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result, time)),
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, options.TotalRequestTimeout, time)),
             });
         }
         // Inside the retries, so every attempt is held back until a Retry-After named by any call has passed.
@@ -79,11 +81,11 @@ internal static class BoostedResilience
         builder.AddTimeout(options.RequestTimeout);
     }
 
-    /// <summary>How long the response asks us to wait (<c>Retry-After</c> as seconds or a date), or null.</summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage? response)
+    /// <summary>How long the response asks us to wait (<c>Retry-After</c> as seconds, or a date read on <paramref name="time"/>), or null.</summary>
+    public static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeProvider time)
     {
         var header = response?.Headers.RetryAfter;
-        var delay = header?.Delta ?? (header?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+        var delay = header?.Delta ?? (header?.Date is { } date ? date - time.GetUtcNow() : null);
         return delay is { } d ? (d < TimeSpan.Zero ? TimeSpan.Zero : d) : null;
     }
 
@@ -101,13 +103,13 @@ internal static class BoostedResilience
         }
     }
 
-    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, TimeSpan totalTimeout)
+    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, TimeSpan totalTimeout, TimeProvider time)
     {
         if (!HttpClientResiliencePredicates.IsTransient(outcome))
             return false;
         // A wait longer than the whole call may last would only end in a timeout: fail now and pass Retry-After on.
         return outcome.Result is not { StatusCode: HttpStatusCode.TooManyRequests } response
-            || RetryAfter(response) is not { } wait
+            || RetryAfter(response, time) is not { } wait
             || wait < totalTimeout;
     }
 

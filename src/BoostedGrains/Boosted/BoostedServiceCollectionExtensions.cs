@@ -1,31 +1,30 @@
 using BoostedGrains.Boosted;
 using BoostedGrains.Diagnostics;
 using BoostedGrains.Tokens;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers what the token and hierarchy grains need on a silo.</summary>
-public static class BoostedServiceCollectionExtensions
+/// <summary>Registers what the token and hierarchy grains need on a silo (part of <c>AddBoostedGrains</c>).</summary>
+internal static class BoostedServiceCollectionExtensions
 {
     /// <summary>
-    /// Binds <see cref="BoostedOptions"/> to the <c>Boosted</c> section (validated at start) and adds the Boosted HTTP
+    /// Binds <see cref="BoostedOptions"/> to the host's <c>Boosted</c> section (validated at start) and adds the Boosted HTTP
     /// clients with their resilience pipelines, the management-token source and <see cref="TimeProvider.System"/>.
     /// An <c>IAssertionSigner</c> must be registered as well (the key ring).
     /// </summary>
-    public static IServiceCollection AddBoostedTokens(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddBoostedTokens(this IServiceCollection services)
     {
         services.AddOptions<BoostedOptions>()
-            .Bind(configuration.GetSection(BoostedOptions.SectionName))
+            .BindConfiguration(BoostedOptions.SectionName)
             .ValidateDataAnnotations()
             .Validate(options => options.EffectiveAllowedUserScopes.IsSupersetOf(options.UserScope.Split(' ', StringSplitOptions.RemoveEmptyEntries)),
                 "Boosted__UserScope names a scope that Boosted__AllowedUserScopes does not list: add it there, or leave Boosted__AllowedUserScopes unset.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
-        services.TryAddSingleton<TokenMetrics>();
+        services.TryAddSingleton<BoostedGrainsMetrics>();
         services.TryAddSingleton<BoostedReachability>();
         services.TryAddSingleton<BoostedRates>();
         services.TryAddSingleton<IManagementTokenSource, GrainManagementTokenSource>();
@@ -54,7 +53,7 @@ public static class BoostedServiceCollectionExtensions
 
     // Added after the resilience handler, so it sits inside it and sees every attempt, retries included.
     private static BoostedResponseObserver Observer(IServiceProvider services, string api) =>
-        new(services.GetRequiredService<TokenMetrics>(), services.GetRequiredService<BoostedReachability>(), api);
+        new(services.GetRequiredService<BoostedGrainsMetrics>(), services.GetRequiredService<BoostedReachability>(), api);
 
     private static void ConfigureClient(IServiceProvider services, HttpClient http)
     {

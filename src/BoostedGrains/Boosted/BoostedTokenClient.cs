@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace BoostedGrains.Boosted;
 
 /// <summary>Boosted's token endpoint (docs/boosted-api.md §3): exchanges a signed assertion for an access token.</summary>
-public sealed partial class BoostedTokenClient(HttpClient http, IOptions<BoostedOptions> options, TimeProvider time, TokenMetrics metrics)
+public sealed partial class BoostedTokenClient(HttpClient http, IOptions<BoostedOptions> options, TimeProvider time, BoostedGrainsMetrics metrics)
 {
     private const string Operation = "Token exchange";
 
@@ -20,9 +20,9 @@ public sealed partial class BoostedTokenClient(HttpClient http, IOptions<Boosted
     /// <summary>
     /// Exchanges <paramref name="assertion"/> for a token with <paramref name="scope"/>. Throws
     /// <see cref="BoostedAuthException"/> when Boosted refuses, <see cref="BoostedUnavailableException"/> when it cannot answer.
-    /// A retry resends the same assertion: prefer the overload that signs a fresh one per attempt.
+    /// A retry resends the same assertion, so only tests use it: the grains use the overload that signs a fresh one per attempt.
     /// </summary>
-    public Task<AccessToken> ExchangeAsync(string assertion, string scope, CancellationToken cancellationToken = default)
+    internal Task<AccessToken> ExchangeAsync(string assertion, string scope, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(assertion);
         return ExchangeAsync(_ => ValueTask.FromResult(assertion), scope, cancellationToken);
@@ -81,7 +81,7 @@ public sealed partial class BoostedTokenClient(HttpClient http, IOptions<Boosted
         if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized)
             throw await RefusalAsync(response, scope, cancellationToken);
         if (BoostedHttp.IsTransient(response.StatusCode))
-            throw BoostedHttp.Unavailable(Operation, response, settings.MaxRetryAfter);
+            throw BoostedHttp.Unavailable(Operation, response, settings.MaxRetryAfter, time);
         throw new BoostedRequestException(
             $"{Operation}: Boosted answered HTTP {(int)response.StatusCode}, which its token endpoint does not document; check Boosted__TokenEndpoint.",
             (int)response.StatusCode);

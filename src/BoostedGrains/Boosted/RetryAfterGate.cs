@@ -48,7 +48,7 @@ internal sealed class RetryAfterGate(TimeProvider time, BoostedOptions options) 
         }
 
         var outcome = await callback(context, state);
-        if (outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } limited && BoostedResilience.RetryAfter(limited) is { } delay)
+        if (outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } limited && BoostedResilience.RetryAfter(limited, time) is { } delay)
             Extend(time.GetUtcNow() + (delay < options.MaxRetryAfter ? delay : options.MaxRetryAfter));
         return outcome;
     }

@@ -19,7 +19,7 @@ public sealed partial class AdminAudit
     public AdminAudit(ILoggerFactory loggers, IMeterFactory meters)
     {
         _logger = loggers.CreateLogger(Category);
-        _actions = meters.Create(TokenMetrics.MeterName).CreateCounter<long>("boostedgrains.admin.actions",
+        _actions = meters.Create(BoostedGrainsMetrics.MeterName).CreateCounter<long>("boostedgrains.admin.actions",
             description: "Admin actions (action=rotate|revoke|reprovision|import|login_failed) by outcome (done|not_found|already_done|failed|refused).");
     }
 

@@ -20,7 +20,7 @@ public sealed partial class BoostedReachability
     {
         _time = time;
         _logger = logger;
-        meters.Create(TokenMetrics.MeterName).CreateObservableGauge(
+        meters.Create(BoostedGrainsMetrics.MeterName).CreateObservableGauge(
             "boostedgrains.boosted.reachable", () => Volatile.Read(ref _unreachable) == 0 ? 1 : 0,
             description: "1 while Boosted's last answer to this silo showed it working, 0 after a transport error, timeout or 5xx.");
     }

@@ -7,7 +7,7 @@ namespace BoostedGrains.Diagnostics;
 /// Sits inside the resilience pipeline of a Boosted client, so it sees every attempt: counts error answers by status
 /// and records whether Boosted was reachable. It reads only the status line, never a header or body.
 /// </summary>
-public sealed class BoostedResponseObserver(TokenMetrics metrics, BoostedReachability reachability, string api) : DelegatingHandler
+public sealed class BoostedResponseObserver(BoostedGrainsMetrics metrics, BoostedReachability reachability, string api) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

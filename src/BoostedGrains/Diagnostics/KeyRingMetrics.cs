@@ -12,7 +12,7 @@ public sealed class KeyRingMetrics
 {
     public KeyRingMetrics(IMeterFactory meters, SigningKeyCache keys, PublicUrlVerifier publicUrl, TimeProvider time)
     {
-        var meter = meters.Create(TokenMetrics.MeterName);
+        var meter = meters.Create(BoostedGrainsMetrics.MeterName);
         meter.CreateObservableGauge("boostedgrains.keyring.active_key_age",
             () => keys.SigningKeyCreatedAt is { } created ? [new Measurement<double>((time.GetUtcNow() - created).TotalSeconds)] : Array.Empty<Measurement<double>>(),
             unit: "s", description: "Age of the key this silo signs assertions with; absent while it has none.");

@@ -1,6 +1,6 @@
 using BoostedGrains.Boosted;
+using BoostedGrains.Concurrency;
 using BoostedGrains.Hosting;
-using BoostedGrains.Tokens;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 

@@ -1,6 +1,6 @@
 using BoostedGrains.Boosted;
+using BoostedGrains.Concurrency;
 using BoostedGrains.Hosting;
-using BoostedGrains.Tokens;
 using Orleans.Concurrency;
 
 namespace BoostedGrains.Hierarchy;

@@ -17,7 +17,7 @@ public sealed class ManagementTokenGrain(
     IAssertionSigner signer,
     IOptions<BoostedOptions> options,
     TimeProvider time,
-    TokenMetrics metrics) : Grain, IManagementTokenGrain
+    BoostedGrainsMetrics metrics) : Grain, IManagementTokenGrain
 {
     private readonly RenewableToken _token = new(options.Value, time, metrics, "management");
     private readonly string _clientId = options.Value.ClientId!;

@@ -1,4 +1,5 @@
 using BoostedGrains.Boosted;
+using BoostedGrains.Concurrency;
 using BoostedGrains.Diagnostics;
 
 namespace BoostedGrains.Tokens;
@@ -8,7 +9,7 @@ namespace BoostedGrains.Tokens;
 /// handed out while valid; inside its refresh window a renewal starts in the background; only a caller that finds no
 /// valid token waits, and it waits for the one shared exchange.
 /// </summary>
-internal sealed class RenewableToken(BoostedOptions options, TimeProvider time, TokenMetrics metrics, string kind, Action? renewed = null)
+internal sealed class RenewableToken(BoostedOptions options, TimeProvider time, BoostedGrainsMetrics metrics, string kind, Action? renewed = null)
 {
     // After a failed background renewal the still-valid token keeps being served; wait a little before the next try
     // so that every call during an outage does not become an exchange.

@@ -10,12 +10,12 @@ namespace BoostedGrains.Tokens;
 internal static class ScopeSet
 {
     /// <summary>The longest scope text accepted, in characters.</summary>
-    public const int MaxLength = 256;
+    public const int MaxLength = InputText.MaxLength;
 
     /// <summary>The normalised form of <paramref name="scope"/>; throws <see cref="InvalidScopeException"/> when it is not usable.</summary>
     public static string Normalize(string? scope, IReadOnlySet<string> allowed)
     {
-        if (string.IsNullOrWhiteSpace(scope) || scope.Length > MaxLength || scope.Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(scope) || InputText.Problem(scope, "scope") is not null)
             throw new InvalidScopeException($"The scope must be non-empty space-delimited Boosted scopes (for example 'thread'), at most {MaxLength} characters.");
         var scopes = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (scopes.FirstOrDefault(s => !allowed.Contains(s)) is { } refused)

@@ -1,4 +1,5 @@
 using BoostedGrains.Boosted;
+using BoostedGrains.Concurrency;
 using BoostedGrains.Diagnostics;
 using BoostedGrains.Errors;
 using BoostedGrains.Hierarchy;
@@ -20,7 +21,7 @@ namespace BoostedGrains.Tokens;
 /// serves the stored token while it is valid instead of exchanging again.
 /// </summary>
 [Reentrant]
-public sealed class UserTokenGrain(
+public sealed partial class UserTokenGrain(
     [PersistentState("user", GrainStorage.Name)] IPersistentState<UserTokenState> state,
     BoostedTokenClient tokenClient,
     BoostedAccountClient accountClient,
@@ -29,7 +30,7 @@ public sealed class UserTokenGrain(
     IOptions<TokenOptions> tokenOptions,
     UserTokenProtector protector,
     TimeProvider time,
-    TokenMetrics metrics,
+    BoostedGrainsMetrics metrics,
     ILogger<UserTokenGrain> logger) : Grain, IUserTokenGrain, IUserTokenAdminGrain
 {
     private readonly SerializedState<UserTokenState> _state = new(state);
@@ -46,13 +47,23 @@ public sealed class UserTokenGrain(
     private string? _userId;
     private string? _userScope;
 
+    private string UserId
+    {
+        get
+        {
+            EnsureValidUserId();
+            return _userId!;
+        }
+    }
+
     // Checked on every call until it passes once: a grain can be reached with any key, not only through GetUserTokenGrain.
-    private string UserId => _userId ??= UserIds.Validate(this.GetPrimaryKeyString());
+    // Throws InvalidUserIdException, before any work, for a key that is not a valid user ID.
+    private void EnsureValidUserId() => _userId ??= UserIds.Validate(this.GetPrimaryKeyString());
 
     /// <inheritdoc />
     public Task<AccessToken> GetAccessTokenAsync()
     {
-        _ = UserId;
+        EnsureValidUserId();
         var scopes = UserScope;
         return Token(scopes).GetAsync(() => ExchangeAsync(scopes));
     }
@@ -63,7 +74,7 @@ public sealed class UserTokenGrain(
     /// <inheritdoc />
     public Task<AccessToken> GetAccessTokenAsync(string scope)
     {
-        _ = UserId;
+        EnsureValidUserId();
         // A slot's key is a normalised, allowed scope set already: only another spelling needs the work.
         var scopes = scope is not null && _tokens.ContainsKey(scope) ? scope : ScopeSet.Normalize(scope, _allowedScopes);
         return Token(scopes).GetAsync(() => ExchangeAsync(scopes));
@@ -72,7 +83,7 @@ public sealed class UserTokenGrain(
     /// <inheritdoc />
     public Task ReportRejectedTokenAsync(string accessTokenSha256)
     {
-        _ = UserId;
+        EnsureValidUserId();
         ArgumentException.ThrowIfNullOrWhiteSpace(accessTokenSha256);
         foreach (var (scope, token) in _tokens)
         {
@@ -90,7 +101,7 @@ public sealed class UserTokenGrain(
     /// <inheritdoc />
     public async Task SetProfileAsync(UserProfile profile)
     {
-        _ = UserId;
+        EnsureValidUserId();
         ArgumentNullException.ThrowIfNull(profile);
         profile.Validate();
         await _state.UpdateAsync(s =>
@@ -145,7 +156,7 @@ public sealed class UserTokenGrain(
     /// <inheritdoc />
     public async Task<bool> OnboardAsync(UserProfile? profile)
     {
-        _ = UserId;
+        EnsureValidUserId();
         if (_state.Current.BoostedUserId is not null)
             return false;
         if (profile is not null)
@@ -160,7 +171,7 @@ public sealed class UserTokenGrain(
     /// <inheritdoc />
     public async Task<UserTokenStatus> ReprovisionAsync()
     {
-        _ = UserId;
+        EnsureValidUserId();
         await _state.UpdateAsync(s =>
         {
             if (s.BoostedUserId is null && s.Tokens.Count == 0)
@@ -174,7 +185,7 @@ public sealed class UserTokenGrain(
         foreach (var token in _tokens.Values)
             token.Invalidate();
         await _provisioning.RunAsync(ProvisionAsync);
-        logger.LogInformation("User {UserId} was re-provisioned by an operator", this.GetPrimaryKeyString());
+        LogReprovisioned(logger, this.GetPrimaryKeyString());
         return await GetStatusAsync();
     }
 
@@ -194,8 +205,7 @@ public sealed class UserTokenGrain(
     {
         if (protector.TryUnprotect(UserId, scope, stored) is { } token)
             return token;
-        logger.LogWarning("The stored {Scope} token of user {UserId} does not decrypt (KEK '{KekId}' is not configured, or the data "
-            + "was altered or belongs to another user): it is discarded and a new one exchanged.", scope, this.GetPrimaryKeyString(), stored.KekId);
+        LogStoredTokenUnreadable(logger, scope, this.GetPrimaryKeyString(), stored.KekId);
         return null;
     }
 
@@ -223,7 +233,7 @@ public sealed class UserTokenGrain(
                 var token = await tokenClient.ExchangeAsync(ct => signer.CreateAssertionAsync(subject, ct), scope);
                 if (generation != _identityGeneration)
                 {
-                    logger.LogInformation("Dropped a {Scope} token of user {UserId} obtained for the identity before its re-provisioning", scope, this.GetPrimaryKeyString());
+                    LogDroppedStaleIdentityToken(logger, scope, this.GetPrimaryKeyString());
                     continue;
                 }
                 _lastError = null;
@@ -235,7 +245,7 @@ public sealed class UserTokenGrain(
             // Typed errors carry safe, actionable messages; anything else is named by type only, since its message
             // (storage, signing) is not ours to vouch for.
             _lastError = e is BoostedException or InvalidUserIdException ? e.Message : $"{e.GetType().Name} while renewing the token.";
-            logger.LogWarning("Renewing the {Scope} token of user {UserId} failed: {Error}", scope, this.GetPrimaryKeyString(), _lastError);
+            LogRenewalFailed(logger, scope, this.GetPrimaryKeyString(), _lastError);
             // A scope that never got a token (one Boosted refuses, say) leaves no slot behind, so callers cannot grow
             // the activation without bound by asking for made-up scopes.
             if (scope != UserScope && _tokens.GetValueOrDefault(scope)?.Current is null)
@@ -267,8 +277,7 @@ public sealed class UserTokenGrain(
         }
         catch (Exception e)
         {
-            logger.LogWarning("Storing the {Scope} token of user {UserId} failed ({Error}): it is served, but a new activation will exchange again.",
-                scope, this.GetPrimaryKeyString(), e.GetType().Name);
+            LogStoreFailed(logger, scope, this.GetPrimaryKeyString(), e.GetType().Name);
         }
         return winner ?? token;
     }
@@ -294,7 +303,7 @@ public sealed class UserTokenGrain(
         }
         catch (Exception e)
         {
-            logger.LogWarning("Reading the stored tokens of user {UserId} failed ({Error}): exchanging without them.", this.GetPrimaryKeyString(), e.GetType().Name);
+            LogReadFailed(logger, this.GetPrimaryKeyString(), e.GetType().Name);
             return false;
         }
     }
@@ -310,7 +319,7 @@ public sealed class UserTokenGrain(
         }
         catch (Exception e)
         {
-            logger.LogWarning("Clearing a stored token of user {UserId} failed ({Error}).", this.GetPrimaryKeyString(), e.GetType().Name);
+            LogClearFailed(logger, this.GetPrimaryKeyString(), e.GetType().Name);
         }
     }
 
@@ -369,4 +378,26 @@ public sealed class UserTokenGrain(
         if (_refreshTimers.Remove(scope, out var timer))
             timer.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} was re-provisioned by an operator")]
+    private static partial void LogReprovisioned(ILogger logger, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The stored {Scope} token of user {UserId} does not decrypt (KEK '{KekId}' is not configured, or the data "
+        + "was altered or belongs to another user): it is discarded and a new one exchanged.")]
+    private static partial void LogStoredTokenUnreadable(ILogger logger, string scope, string userId, string? kekId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped a {Scope} token of user {UserId} obtained for the identity before its re-provisioning")]
+    private static partial void LogDroppedStaleIdentityToken(ILogger logger, string scope, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the {Scope} token of user {UserId} failed: {Error}")]
+    private static partial void LogRenewalFailed(ILogger logger, string scope, string userId, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing the {Scope} token of user {UserId} failed ({Error}): it is served, but a new activation will exchange again.")]
+    private static partial void LogStoreFailed(ILogger logger, string scope, string userId, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the stored tokens of user {UserId} failed ({Error}): exchanging without them.")]
+    private static partial void LogReadFailed(ILogger logger, string userId, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Clearing a stored token of user {UserId} failed ({Error}).")]
+    private static partial void LogClearFailed(ILogger logger, string userId, string error);
 }

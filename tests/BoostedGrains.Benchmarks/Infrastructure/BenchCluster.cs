@@ -1,3 +1,4 @@
+using BoostedGrains.Testing;
 using System.Security.Cryptography;
 using BoostedGrains.Benchmarks.Baselines;
 using BoostedGrains.Boosted;
@@ -56,7 +57,7 @@ public sealed class BenchCluster : IAsyncDisposable
 
     public static async Task<BenchCluster> StartAsync(ClusterSpec spec)
     {
-        var ports = FreePorts.Take(spec.Silos * 3);
+        var ports = Enumerable.Range(0, spec.Silos * 3).Select(_ => FreePort.Next()).ToArray();
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var jwks = new Uri($"http://127.0.0.1:{ports[0]}/.well-known/jwks.json");
         var emulator = await BoostedEmulatorServer.StartAsync(new EmulatorOptions
@@ -122,7 +123,12 @@ public sealed class BenchCluster : IAsyncDisposable
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-            builder.UseOrleansClient(client => client.UseLocalhostClustering(gateways, "boostedgrains", clusterId));
+            // The app servers' own entry point, pointed at this run's cluster.
+            builder.AddBoostedTokens(options =>
+            {
+                options.Cluster.ClusterId = clusterId;
+                options.GatewayPorts = [.. gateways];
+            });
             var host = builder.Build();
             await host.StartAsync();
             cluster._clientHosts.Add(host);

@@ -19,7 +19,7 @@ public sealed class ServedTokenCounter : IDisposable
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == TokenMetrics.MeterName && instrument.Name == InstrumentName)
+            if (instrument.Meter.Name == BoostedGrainsMetrics.MeterName && instrument.Name == InstrumentName)
                 listener.EnableMeasurementEvents(instrument);
         };
         _listener.SetMeasurementEventCallback<long>(OnMeasurement);

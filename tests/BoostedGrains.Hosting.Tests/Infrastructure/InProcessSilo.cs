@@ -1,4 +1,4 @@
-using BoostedGrains.Silo.Hosting;
+using BoostedGrains.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 
 namespace BoostedGrains.Hosting.Tests.Infrastructure;
 
-/// <summary>The real Silo host (<see cref="SiloApp"/>) in the test process, configured like a silo process.</summary>
+/// <summary>The real Silo host in the test process, configured like a silo process (by environment variables).</summary>
 internal sealed class InProcessSilo : IAsyncDisposable
 {
     private InProcessSilo(WebApplication app) => App = app;
@@ -32,7 +32,8 @@ internal sealed class InProcessSilo : IAsyncDisposable
 
     /// <summary>Builds the host without starting it (to observe start failures).</summary>
     public static Task<WebApplication> CreateAsync(IReadOnlyDictionary<string, string?> environment) =>
-        SiloApp.CreateAsync([], builder =>
+        // The environment names the ports of its topology, and overrides the free ones.
+        TestSilo.CreateAsync(TestSilo.FreeUrl(), "in-process", [], builder =>
         {
             // Environment variable names use "__"; configuration keys use ":".
             builder.Configuration.AddInMemoryCollection(environment.Select(e => KeyValuePair.Create(e.Key.Replace("__", ":"), e.Value)));

@@ -3,7 +3,6 @@ using BoostedGrains.Emulator;
 using BoostedGrains.Hosting.Tests.Infrastructure;
 using BoostedGrains.Keys;
 using BoostedGrains.Silo.Gateway;
-using BoostedGrains.Silo.Hosting;
 using BoostedGrains.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,15 +64,9 @@ public sealed class JwksBlobPublicationTests(AzuriteServer azurite)
 
     private async Task<SiloHost> StartSiloAsync(string container)
     {
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
-        var siloPort = FreePort.Next();
-        var app = await SiloApp.CreateAsync(
+        var url = TestSilo.FreeUrl();
+        var app = await TestSilo.CreateAsync(url, "blob",
         [
-            "--urls", url,
-            "--Cluster:ClusterId", $"blob-{Guid.NewGuid():N}",
-            "--Cluster:SiloPort", siloPort.ToString(),
-            "--Cluster:PrimarySiloPort", siloPort.ToString(),
-            "--Cluster:GatewayPort", FreePort.Next().ToString(),
             "--Jwks:Publish:BlobConnectionString", azurite.BlobConnectionString,
             "--Jwks:Publish:Container", container,
             // Every duration shortened together so a rotation fits in seconds; the ratios are the defaults'.

@@ -1,3 +1,4 @@
+using BoostedGrains.Concurrency;
 using BoostedGrains.Errors;
 using BoostedGrains.Tests.Infrastructure;
 using BoostedGrains.Tokens;

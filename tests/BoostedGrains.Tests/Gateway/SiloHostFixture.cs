@@ -1,7 +1,6 @@
 using System.Globalization;
 using BoostedGrains.Testing;
 using BoostedGrains.Emulator;
-using BoostedGrains.Silo.Hosting;
 using BoostedGrains.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -47,8 +46,8 @@ public class SiloHostFixture : IAsyncLifetime
     public static async Task<(WebApplication App, Uri Url)> StartSiloAsync(string name, string[] arguments, Action<WebApplicationBuilder>? configure,
         Action<WebApplication>? beforeStart = null)
     {
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
-        var app = await CreateSiloAsync(url, name, arguments, configure);
+        var url = TestSilo.FreeUrl();
+        var app = await TestSilo.CreateAsync(url, name, arguments, configure);
         beforeStart?.Invoke(app);
         await app.StartAsync();
         return (app, new Uri(url));
@@ -56,21 +55,7 @@ public class SiloHostFixture : IAsyncLifetime
 
     /// <summary>The real Silo host on <paramref name="url"/> and free loopback ports, logging at <paramref name="logLevel"/>; not started.</summary>
     public static Task<WebApplication> CreateSiloAsync(string url, LogLevel logLevel) =>
-        CreateSiloAsync(url, "gateway", [], builder => builder.Logging.SetMinimumLevel(logLevel).AddProvider(LogCapture.Suite));
-
-    /// <summary>The real Silo host on <paramref name="url"/> and free loopback ports; later <paramref name="arguments"/> override earlier ones. Not started.</summary>
-    public static Task<WebApplication> CreateSiloAsync(string url, string name, string[] arguments, Action<WebApplicationBuilder>? configure)
-    {
-        var siloPort = FreePort.Next();
-        return SiloApp.CreateAsync(
-        [
-            "--urls", url,
-            "--Cluster:ClusterId", $"{name}-{Guid.NewGuid():N}",
-            "--Cluster:SiloPort", siloPort.ToString(),
-            "--Cluster:GatewayPort", FreePort.Next().ToString(),
-            .. arguments,
-        ], configure);
-    }
+        TestSilo.CreateAsync(url, "gateway", [], builder => builder.Logging.SetMinimumLevel(logLevel).AddProvider(LogCapture.Suite));
 
     public async Task DisposeAsync()
     {

@@ -44,7 +44,7 @@ public sealed class EphemeralKeyRingTests
             "--Gateway:ApiKeys:0", "ephemeral-test-key",
             .. allowEphemeral is { } allow ? new[] { "--KeyRing:AllowEphemeral", allow.ToString() } : [],
         ];
-        return SiloHostFixture.CreateSiloAsync($"http://127.0.0.1:{FreePort.Next()}", "ephemeral", args,
+        return TestSilo.CreateAsync($"http://127.0.0.1:{FreePort.Next()}", "ephemeral", args,
             builder => builder.Logging.AddProvider(LogCapture.Suite));
     }
 }

@@ -14,7 +14,7 @@ public sealed class PrimarySiloTests
     {
         var capture = new LogCapture();
         var unusedPrimary = FreePort.Next();
-        var app = await SiloHostFixture.CreateSiloAsync($"http://127.0.0.1:{FreePort.Next()}", "primary",
+        var app = await TestSilo.CreateAsync($"http://127.0.0.1:{FreePort.Next()}", "primary",
             ["--Cluster:PrimarySiloPort", unusedPrimary.ToString()],
             builder => builder.Logging.AddProvider(capture).AddProvider(LogCapture.Suite));
         using var giveUp = new CancellationTokenSource();

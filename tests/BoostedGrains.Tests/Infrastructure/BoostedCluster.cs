@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using BoostedGrains.Emulator;
 using BoostedGrains.Hosting;
 using BoostedGrains.Keys;
+using BoostedGrains.Silo.Jwks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -84,10 +85,12 @@ public class BoostedCluster : IAsyncLifetime
         {
             host.Configuration.AddInMemoryCollection(settings);
             host.Services.AddSingleton(Time);
-            host.Services.AddBoostedGrains(host.Configuration);
             host.Logging.SetMinimumLevel(LogLevel).AddProvider(LogCapture.Suite);
         });
-        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage(GrainStorage.Name));
+        // The emulator lives in this process and forgets keys with it, as the embedded one does: memory state is safe.
+        builder.ConfigureSilo((_, silo) => silo
+            .AddBoostedGrains(options => options.BoostedInProcess = true)
+            .AddMemoryGrainStorage(GrainStorage.Name));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
         await Eventually.TrueAsync(() => Cluster.Silos.All(silo => KeyCache(silo.ServiceProvider).IsLoaded),

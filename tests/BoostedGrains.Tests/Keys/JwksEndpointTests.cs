@@ -1,3 +1,4 @@
+using BoostedGrains.Silo.Jwks;
 using System.Net;
 using System.Net.Http.Headers;
 using BoostedGrains.Keys;

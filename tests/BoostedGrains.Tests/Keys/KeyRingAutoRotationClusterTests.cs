@@ -15,18 +15,19 @@ public sealed class KeyRingAutoRotationClusterTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["KeyRing:Algorithm"] = "ES256",
             ["KeyRing:PropagationTime"] = "00:00:02",
             ["KeyRing:RotationInterval"] = "00:00:04",
             ["KeyRing:RefreshInterval"] = "00:00:00.250",
-        }).Build();
+        };
         var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(settings));
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(GrainStorage.Name);
-            silo.Services.AddBoostedKeys(configuration);
+            silo.Services.AddBoostedKeys();
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();

@@ -18,17 +18,18 @@ public sealed class KeyRingClusterTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["KeyRing:Algorithm"] = "ES256",
             ["KeyRing:Kek:Id"] = "cluster-test",
             ["KeyRing:Kek:Key"] = Convert.ToBase64String(new byte[32]),
-        }).Build();
+        };
         var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(settings));
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(GrainStorage.Name);
-            silo.Services.AddBoostedKeys(configuration);
+            silo.Services.AddBoostedKeys();
             silo.Services.Configure<BoostedOptions>(o =>
             {
                 o.BaseUrl = new Uri("https://boosted.test/");

@@ -34,7 +34,7 @@ internal static class KeyTestKit
 
     /// <summary>A cache fed directly with snapshots: <see cref="SigningKeyCache.RefreshAsync"/> is never called, so no grain factory.</summary>
     public static SigningKeyCache Cache(IPrivateKeyProtector protector) =>
-        new(null!, protector, Microsoft.Extensions.Logging.Abstractions.NullLogger<SigningKeyCache>.Instance);
+        new(null!, protector, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SigningKeyCache>.Instance);
 
     public static IOptions<T> Wrap<T>(T value) where T : class => Microsoft.Extensions.Options.Options.Create(value);
 }

@@ -13,7 +13,8 @@ public sealed class KeysServiceCollectionExtensionsTests
     {
         var builder = Host.CreateApplicationBuilder();
         before?.Invoke(builder.Services);
-        builder.Services.AddBoostedKeys(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddBoostedKeys();
         return builder.Build();
     }
 

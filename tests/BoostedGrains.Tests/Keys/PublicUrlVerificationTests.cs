@@ -5,7 +5,6 @@ using BoostedGrains.Emulator;
 using BoostedGrains.Keys;
 using BoostedGrains.Silo.Admin;
 using BoostedGrains.Silo.Gateway;
-using BoostedGrains.Silo.Hosting;
 using BoostedGrains.Testing;
 using BoostedGrains.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -136,16 +135,10 @@ public sealed class PublicUrlVerificationTests
 
     private static async Task<SiloHost> StartSiloAsync(Uri publicUrl, StubPublicUrl? stub)
     {
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        var url = TestSilo.FreeUrl();
         stub?.Origin = new Uri(url + "/.well-known/jwks.json");
-        var siloPort = FreePort.Next();
-        var app = await SiloApp.CreateAsync(
+        var app = await TestSilo.CreateAsync(url, "public-url",
         [
-            "--urls", url,
-            "--Cluster:ClusterId", $"public-url-{Guid.NewGuid():N}",
-            "--Cluster:SiloPort", siloPort.ToString(),
-            "--Cluster:PrimarySiloPort", siloPort.ToString(),
-            "--Cluster:GatewayPort", FreePort.Next().ToString(),
             "--Jwks:PublicUrl", publicUrl.ToString(),
             // Every duration shortened together so a rotation fits in seconds; the ratios are the defaults' (0.9 of propagation).
             // Looks every 500 ms: a run breaks after 3 missed looks, and 200 ms looks broke it on a loaded 2-core machine.

@@ -29,7 +29,8 @@ public sealed class ClientHarness : IAsyncDisposable
         var services = new ServiceCollection();
         if (managementTokens is not null)
             services.AddSingleton(managementTokens);
-        services.AddBoostedTokens(configuration);
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddBoostedTokens();
         _services = services.BuildServiceProvider(validateScopes: true);
     }
 

@@ -1,4 +1,4 @@
-using BoostedGrains.Hosting;
+using Orleans.Hosting;
 using BoostedGrains.Tokens;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +10,10 @@ namespace BoostedGrains.Tests.Tokens;
 public sealed class TokenOptionsTests
 {
     private static ServiceProvider Build(Dictionary<string, string?> settings) =>
-        new ServiceCollection().AddBoostedGrains(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).BuildServiceProvider();
+        new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
+            .AddBoostedGrainServices()
+            .BuildServiceProvider();
 
     [Fact]
     public void By_default_tokens_persist_and_only_user_grains_idle_out_after_20_minutes()

@@ -1,9 +1,0 @@
-namespace BoostedGrains.Client.Tests.Client;
-
-/// <summary>An app whose current user is whatever the test sets.</summary>
-public sealed class FixedUserAccessor : IBoostedUserAccessor
-{
-    public string? UserId { get; set; }
-
-    public ValueTask<string?> GetUserIdAsync(CancellationToken cancellationToken) => ValueTask.FromResult(UserId);
-}
