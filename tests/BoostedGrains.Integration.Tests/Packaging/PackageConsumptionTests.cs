@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json;
+using BoostedGrains.Client;
 using BoostedGrains.Testing;
 
 namespace BoostedGrains.Integration.Tests.Packaging;
