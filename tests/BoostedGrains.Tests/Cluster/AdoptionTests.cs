@@ -4,7 +4,7 @@ using BoostedGrains.Tokens;
 
 namespace BoostedGrains.Tests.Cluster;
 
-/// <summary>Spec §4 safe provisioning: an organization, workspace and user that Boosted already has are adopted on 409.</summary>
+/// <summary>docs/boosted-api.md §4 safe provisioning: an organization, workspace and user that Boosted already has are adopted on 409.</summary>
 public sealed class AdoptionTests(AdoptionTests.Fixture boosted) : IClassFixture<AdoptionTests.Fixture>
 {
     public sealed class Fixture : BoostedCluster

@@ -3,7 +3,7 @@ using BoostedGrains.Tokens;
 
 namespace BoostedGrains.Tests.Cluster;
 
-/// <summary>Design rule 6: concurrent first calls make one remote create per entity; repeating makes none.</summary>
+/// <summary>docs/design.md rule 6: concurrent first calls make one remote create per entity; repeating makes none.</summary>
 public sealed class ProvisioningTests(ProvisioningTests.Fixture boosted) : IClassFixture<ProvisioningTests.Fixture>
 {
     public sealed class Fixture : BoostedCluster

@@ -6,7 +6,7 @@ using BoostedGrains.Tokens;
 namespace BoostedGrains.Tests.Cluster;
 
 /// <summary>
-/// Design rule 8 where callers see it: typed errors, statuses and token objects never carry a token or the client
+/// docs/design.md rule 8 where callers see it: typed errors, statuses and token objects never carry a token or the client
 /// secret. (Every log line of the run is scanned by <c>Security/SuiteLogScanTests</c>, which runs last.)
 /// </summary>
 public sealed class SecretHygieneTests(SecretHygieneTests.Fixture boosted) : IClassFixture<SecretHygieneTests.Fixture>

@@ -5,7 +5,7 @@ using BoostedGrains.Tokens;
 
 namespace BoostedGrains.Tests.Cluster;
 
-/// <summary>Design rules 1 and 3 on a real two-silo cluster against the emulator: one exchange, not "some".</summary>
+/// <summary>docs/design.md rules 1 and 3 on a real two-silo cluster against the emulator: one exchange, not "some".</summary>
 public sealed class SingleFlightTests(BoostedCluster boosted) : IClassFixture<BoostedCluster>
 {
     [Fact]

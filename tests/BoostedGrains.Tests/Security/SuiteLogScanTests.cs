@@ -15,7 +15,7 @@ namespace BoostedGrains.Tests.Security;
 public sealed class SuiteLogScanCollection;
 
 /// <summary>
-/// Design rule 8 over the whole run: this class starts after every other test class has finished (see
+/// docs/design.md rule 8 over the whole run: this class starts after every other test class has finished (see
 /// <see cref="ScanLastTestFramework"/>), adds one more flow at Trace level that touches every kind of secret, and then
 /// scans every log line that any cluster, silo host or emulator of the suite wrote.
 /// </summary>
