@@ -55,6 +55,9 @@ public class BoostedCluster : IAsyncLifetime
     /// <summary>Cluster settings on top of the defaults (Boosted endpoint and credentials are filled in).</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>How many silos the cluster starts with.</summary>
+    protected virtual int SiloCount => 2;
+
     public async Task InitializeAsync()
     {
         LogCapture.Suite.AddSecret(ClientSecret);
@@ -80,7 +83,7 @@ public class BoostedCluster : IAsyncLifetime
         foreach (var (key, value) in Settings)
             settings[key] = value;
 
-        var builder = new InProcessTestClusterBuilder(2);
+        var builder = new InProcessTestClusterBuilder((short)SiloCount);
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Configuration.AddInMemoryCollection(settings);
