@@ -17,6 +17,8 @@ if (Runs("4"))
     await SteadyStateScenario.RunAsync(settings, report);
 if (Runs("6"))
     await IdleGapsScenario.RunAsync(settings, report);
+if (Runs("7"))
+    await RollingRestartScenario.RunAsync(settings, report);
 
 var markdown = report.ToMarkdown();
 Console.WriteLine();

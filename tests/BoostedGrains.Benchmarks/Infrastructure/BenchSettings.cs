@@ -41,6 +41,10 @@ public sealed record BenchSettings
     /// <summary>Gaps are drawn up to this many token lifetimes: most exceed the collection age (a quarter lifetime), some the lifetime.</summary>
     public double IdleGapMaxFactor { get; init; } = 1.5;
 
+    // Row 7: a rolling restart of 3 silo processes.
+    public required int RestartUsers { get; init; }
+    public int RestartCallers { get; init; } = 16;
+
     public static BenchSettings Parse(string[] args)
     {
         var full = args.Contains("--full");
@@ -56,6 +60,7 @@ public sealed record BenchSettings
                 SteadyUsers = 5_000, SteadyRequestsPerSecond = 1_000, SteadyLifetimeSeconds = 20, SteadyLifetimes = 10,
                 MemoryUsers = 100_000,
                 IdleGapUsers = 2_000, IdleGapLifetimeSeconds = 40, IdleGapLifetimes = 5,
+                RestartUsers = 10_000,
             }
             : new BenchSettings
             {
@@ -65,6 +70,8 @@ public sealed record BenchSettings
                 SteadyUsers = 1_000, SteadyRequestsPerSecond = 800, SteadyLifetimeSeconds = 3, SteadyLifetimes = 3,
                 MemoryUsers = 10_000, StormWithDefaults = false,
                 IdleGapUsers = 300, IdleGapLifetimeSeconds = 16,
+                // 10,000 users took 358-521 s on the shared 2 cores (their first tokens alone 227-261 s): quick mode restarts under fewer.
+                RestartUsers = 3_000,
             };
     }
 

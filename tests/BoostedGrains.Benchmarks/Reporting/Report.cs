@@ -29,7 +29,8 @@ public sealed class Report(BenchSettings settings)
         var md = new StringBuilder();
         md.AppendLine($"Mode `--{settings.Mode}`, {_started:yyyy-MM-dd HH:mm} UTC, {(DateTimeOffset.UtcNow - _started).TotalSeconds:N0} s. ");
         md.AppendLine($"Machine: {_machine}; load average {_load} at start (other builds and tests were running: figures are noisy). ");
-        md.AppendLine($"Boosted: the emulator with {settings.BoostedLatencyMs} ms latency. Everything (emulator, silos, clients, load) runs in one process.");
+        md.AppendLine($"Rows 1–6: the emulator as Boosted with {settings.BoostedLatencyMs} ms latency; everything (emulator, silos, clients, load) runs in one process."
+            + (_rows.Any(r => r[0] == "7") ? " Row 7: silo and emulator processes on Azurite (see its note)." : ""));
         md.AppendLine();
         md.AppendLine("| row | measurement | BoostedGrains | baseline (same run) | ratio |");
         md.AppendLine("|---|---|---|---|---|");

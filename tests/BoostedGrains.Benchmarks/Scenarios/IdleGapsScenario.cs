@@ -29,7 +29,7 @@ public static class IdleGapsScenario
             + $"uniformly from 0 to {settings.IdleGapMaxFactor:N1} × the lifetime; {settings.IdleGapLifetimes} lifetimes measured after 1 of warm-up. "
             + "The refresh-ahead minimum is 1 / 0.775 = 1.29 exchanges per lifetime for a user active throughout (fraction 0.7 + jitter 0–0.15). "
             + "'Expected waits' are calls that found no valid token by any rule: a user's first call, or the previous token had expired "
-            + "(or was within the expiry margin, a tenth of these short lifetimes). A rolling restart costs no exchange: see docs/reliability.md.");
+            + "(or was within the expiry margin, a tenth of these short lifetimes). What a rolling restart costs: row 7.");
     }
 
     private static async Task<Result> RunOnceAsync(BenchSettings settings, TimeSpan lifetime, TimeSpan collectionAge, bool persist)

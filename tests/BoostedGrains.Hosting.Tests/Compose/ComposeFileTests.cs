@@ -26,7 +26,7 @@ public sealed partial class ComposeFileTests
         foreach (var silo in new[] { "silo1", "silo2", "silo3" })
         {
             var compose = Keys(Block("x-silo-environment:", 0)).Concat(Keys(Block("environment:", 4, after: $"  {silo}:"))).ToHashSet();
-            Assert.Equal(native.Silo(0).Keys.Concat(TopologySettings.Tls(certificates).Keys).Order(), compose.Order());
+            Assert.Equal(native.Silo(0).Keys.Concat(certificates.SiloTls().Keys).Order(), compose.Order());
         }
         Assert.Contains($"  Boosted__ClientId: {native.ClientId}", Lines);
     }

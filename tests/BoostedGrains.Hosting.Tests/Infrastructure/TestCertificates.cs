@@ -27,6 +27,14 @@ internal sealed class TestCertificates : IDisposable
 
     public string AppPfxPath => Path.Combine(Folder, "app.pfx");
 
+    /// <summary>A silo's mutual TLS settings, as docker-compose.yml gives them with the certificates of Silo/dev-certs.sh.</summary>
+    public Dictionary<string, string?> SiloTls() => new()
+    {
+        ["Tls__CertificatePath"] = SiloCertificatePath,
+        ["Tls__CertificateKeyPath"] = SiloKeyPath,
+        ["Tls__TrustedCaPath"] = CaPath,
+    };
+
     public string AppPfxPassword { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12));
 
     public string UntrustedPath => Path.Combine(Folder, "untrusted.pem");

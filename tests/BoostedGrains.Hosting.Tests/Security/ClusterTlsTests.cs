@@ -30,7 +30,7 @@ public sealed class ClusterTlsTests(ClusterTlsTests.TlsCluster tls) : IClassFixt
         public async Task InitializeAsync()
         {
             Cluster = await StorageCluster.StartEmulatorAsync(connectionString: "", silos: 3);
-            await Cluster.StartSilosAsync(StorageCluster.With(TopologySettings.Tls(Certificates), new Dictionary<string, string?>
+            await Cluster.StartSilosAsync(StorageCluster.With(Certificates.SiloTls(), new Dictionary<string, string?>
             {
                 ["Storage__AzureTableConnectionString"] = "",
                 ["Cluster__AdvertisedIP"] = null,

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace BoostedGrains.Hosting.Tests.Infrastructure;
+namespace BoostedGrains.Testing;
 
 /// <summary>A child process whose output is kept (last lines) for failure messages; killed when disposed.</summary>
 internal sealed class ChildProcess : IAsyncDisposable

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 
-namespace BoostedGrains.Hosting.Tests.Infrastructure;
+namespace BoostedGrains.Testing;
 
 /// <summary>An app server's Orleans client: Azure Table clustering, finding the silos' gateways in the membership table.</summary>
 internal sealed class ClusterClientHost : IAsyncDisposable

@@ -1,6 +1,4 @@
-using BoostedGrains.Testing;
-
-namespace BoostedGrains.Hosting.Tests.Infrastructure;
+namespace BoostedGrains.Testing;
 
 /// <summary>Where the repository and the build outputs of the Silo and emulator (built as project references) are.</summary>
 internal static class RepoPaths

@@ -1,6 +1,6 @@
 using BoostedGrains.Emulator;
 
-namespace BoostedGrains.Hosting.Tests.Infrastructure;
+namespace BoostedGrains.Testing;
 
 /// <summary>
 /// The docker-compose topology as native processes: the emulator process and N silo processes on loopback, all in
@@ -41,12 +41,12 @@ internal sealed class ProcessTopology : IAsyncDisposable
 
     public Task<EmulatorStats> GetStatsAsync() => EmulatorStatsClient.GetAsync(Settings.EmulatorUrl);
 
-    /// <summary>Starts silo <paramref name="index"/> on its fixed ports and waits until it is healthy.</summary>
+    /// <summary>Starts silo <paramref name="index"/> on its fixed ports and waits until it is ready (/healthz/ready).</summary>
     public async Task StartSiloAsync(int index)
     {
         var silo = SiloProcess.Start($"silo{index}", Settings.Silos[index], Settings.Silo(index));
         _silos[index] = silo;
-        await silo.WaitHealthyAsync(StartTimeout);
+        await silo.WaitReadyAsync(StartTimeout);
     }
 
     /// <summary>Stops silo <paramref name="index"/> gracefully (SIGTERM), as a deployment does, and starts it again on its ports.</summary>

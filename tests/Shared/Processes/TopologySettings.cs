@@ -1,7 +1,6 @@
-using BoostedGrains.Testing;
 using System.Security.Cryptography;
 
-namespace BoostedGrains.Hosting.Tests.Infrastructure;
+namespace BoostedGrains.Testing;
 
 /// <summary>
 /// The settings of the docker-compose topology (Azurite, the emulator, silos), with loopback ports instead of service
@@ -74,14 +73,6 @@ internal sealed class TopologySettings
             ["KeyRing__Kek__Key"] = KekKey,
         };
     }
-
-    /// <summary>A silo's mutual TLS settings, as docker-compose.yml gives them with the certificates of Silo/dev-certs.sh.</summary>
-    public static Dictionary<string, string?> Tls(TestCertificates certificates) => new()
-    {
-        ["Tls__CertificatePath"] = certificates.SiloCertificatePath,
-        ["Tls__CertificateKeyPath"] = certificates.SiloKeyPath,
-        ["Tls__TrustedCaPath"] = certificates.CaPath,
-    };
 
     /// <summary>A silo's HTTP, silo-to-silo and gateway ports, kept across its restarts.</summary>
     public sealed record SiloPorts(int Http, int Silo, int Gateway);

@@ -1,4 +1,4 @@
-namespace BoostedGrains.Hosting.Tests.Infrastructure;
+namespace BoostedGrains.Testing;
 
 /// <summary>How the tests start an Azurite table service from the pinned npm package in <c>tests/Azurite</c>, and reach it.</summary>
 internal static class AzuriteTable

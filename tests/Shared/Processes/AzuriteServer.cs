@@ -1,11 +1,11 @@
-using BoostedGrains.Testing;
-namespace BoostedGrains.Hosting.Tests.Infrastructure;
+namespace BoostedGrains.Testing;
 
 /// <summary>
 /// A real Azurite table service (and its blob service) from the pinned npm package (<c>tests/Azurite</c>, installed with <c>npm ci</c> when
-/// missing), on a free loopback port with in-memory persistence. One per test run: each test uses its own ServiceId.
+/// missing), on a free loopback port with in-memory persistence. One per test run (the hosting tests' collection fixture)
+/// or benchmark run: each test uses its own ServiceId.
 /// </summary>
-public sealed class AzuriteServer : IAsyncLifetime
+public sealed partial class AzuriteServer
 {
     private ChildProcess? _process;
     private ChildProcess? _blob;

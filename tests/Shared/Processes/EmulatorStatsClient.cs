@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using BoostedGrains.Emulator;
 
-namespace BoostedGrains.Hosting.Tests.Infrastructure;
+namespace BoostedGrains.Testing;
 
 /// <summary>Reads <c>GET /_emulator/stats</c> and sets <c>POST /_emulator/faults</c> over HTTP, as an operator would on the emulator process.</summary>
 internal static class EmulatorStatsClient
