@@ -5,12 +5,13 @@ namespace BoostedGrains.Boosted;
 /// limits. It starts at <see cref="InitialRate"/> and grows by one request a second per good answer (doubling each
 /// second while every permit is used) until Boosted first answers 429 (slow start); from then on it grows additively,
 /// by a twentieth of the rate it was cut to (at least one request a second) per second of good answers, and each 429
-/// cuts it by a fifth; the first 429 cuts it to four fifths of what Boosted accepted over the last second. It never grows past twice what is used (an idle silo does not build up a rate it never
-/// tried), nor past the optional ceiling.
+/// cuts it by a fifth; the first 429 cuts it to four fifths of what Boosted accepted over the last second. It never
+/// grows past twice what is used (an idle silo does not build up a rate it never tried), nor past the optional ceiling.
 /// </summary>
 /// <remarks>
 /// System.Threading.RateLimiting's token bucket takes its rate once, at construction, and cannot be retuned while
-/// callers wait on it; this pacer is a reservation clock: each permit is the next free instant, one interval apart.
+/// callers wait on it; this pacer is a reservation clock: each permit is the next free instant, one interval apart. A
+/// cut voids the permits reserved at the old rate (their holders reserve again) and restarts the clock from now.
 /// </remarks>
 internal sealed class AdaptiveRate
 {
@@ -33,6 +34,7 @@ internal sealed class AdaptiveRate
     private bool _slowStart = true;
     private double _nextFree;
     private long _generation;
+    private CancellationTokenSource _schedule = new();
     private long _second;
     private int _acceptedThisSecond;
     private int _acceptedLastSecond;
@@ -55,15 +57,18 @@ internal sealed class AdaptiveRate
         }
     }
 
-    /// <summary>Reserves the next send instant: returns how long to wait for it, and the rate's generation (for <see cref="Limited"/>).</summary>
-    public (TimeSpan Wait, long Generation) Reserve()
+    /// <summary>
+    /// Reserves the next send instant: returns how long to wait for it, the rate's generation (for <see cref="Limited"/>),
+    /// and a token cancelled when a cut voids the reservation (it was made at the old rate; reserve again).
+    /// </summary>
+    public (TimeSpan Wait, long Generation, CancellationToken Voided) Reserve()
     {
         lock (_lock)
         {
             var now = Now();
             var at = Math.Max(now, _nextFree);
             _nextFree = at + 1 / _rate;
-            return (TimeSpan.FromSeconds(at - now), _generation);
+            return (TimeSpan.FromSeconds(at - now), _generation, _schedule.Token);
         }
     }
 
@@ -86,12 +91,17 @@ internal sealed class AdaptiveRate
     /// </summary>
     public void Limited(long generation)
     {
+        CancellationTokenSource voided;
         lock (_lock)
         {
             Roll();
             if (generation != _generation)
                 return;
             _generation++;
+            // The permits reserved at the old rate are void: their holders reserve again, from now, at the new rate.
+            voided = _schedule;
+            _schedule = new CancellationTokenSource();
+            _nextFree = Now();
             // Leaving slow start, the rate may be far above the limit, and what Boosted accepted over the last second is
             // the better guess; later, that count is skewed by the Retry-After pauses, and the rate itself is cut.
             var from = _slowStart ? Math.Clamp(Math.Max(_acceptedLastSecond, _acceptedThisSecond), _rate / 2, _rate) : _rate;
@@ -99,6 +109,8 @@ internal sealed class AdaptiveRate
             _step = Math.Max(MinimumStep, StepShare * _rate);
             _slowStart = false;
         }
+        // Outside the lock: the waiters it wakes reserve again.
+        voided.Cancel();
     }
 
     private double Now() => _time.GetElapsedTime(_origin).TotalSeconds;

@@ -65,9 +65,11 @@ internal static class BoostedResilience
             });
         }
         // Inside the retries, so every attempt is held back until a Retry-After named by any call has passed.
-        builder.AddStrategy(_ => new RetryAfterGate(time, options), new RetryAfterGateOptions());
-        // Inside the gate, so a held-back silo reserves no permits; outside the breaker, which then sees paced attempts.
-        builder.AddStrategy(_ => new AdaptiveRateStrategy(rate, time), new AdaptiveRateStrategyOptions());
+        var gate = new RetryAfterGate(time, options);
+        builder.AddStrategy(_ => gate, new RetryAfterGateOptions());
+        // Inside the gate, so a held-back silo reserves no permits, and asking it again before each send; outside the
+        // breaker, which then sees paced attempts.
+        builder.AddStrategy(_ => new AdaptiveRateStrategy(rate, gate, time), new AdaptiveRateStrategyOptions());
         builder.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
         {
             FailureRatio = options.BreakerFailureRatio,

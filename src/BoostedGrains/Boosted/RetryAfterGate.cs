@@ -6,7 +6,8 @@ namespace BoostedGrains.Boosted;
 
 /// <summary>
 /// Honours Boosted's <c>Retry-After</c> for the whole silo, not only for the call that received it: once a 429 names a
-/// time, no attempt of this pipeline is sent before it. An attempt that comes earlier waits for that time, then for its
+/// time, no attempt of this pipeline is sent before it (<see cref="AdaptiveRateStrategy"/> asks <see cref="Holds"/> again
+/// just before each send, for the attempts already waiting for a rate permit). An attempt that comes earlier waits for that time, then for its
 /// share of <see cref="BoostedOptions.RetryAfterSpread"/>, so that the waiting calls do not all leave at once. A wait
 /// that outlasts a whole call (<see cref="BoostedOptions.TotalRequestTimeout"/>) is answered here at once with a 429
 /// carrying the remaining wait, which fails the call with that delay instead of a timeout. A <c>Retry-After</c> longer
@@ -25,6 +26,31 @@ internal sealed class RetryAfterGate(TimeProvider time, BoostedOptions options) 
 
     protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
+    {
+        if (await HoldAsync(context) is { } held)
+            return held;
+
+        var outcome = await callback(context, state);
+        // The adaptive rate inside has observed it already; a hold extended twice to the same time is extended once.
+        Observe(outcome);
+        return outcome;
+    }
+
+    /// <summary>Holds the silo back for the <c>Retry-After</c> of a 429 (up to the cap); any other outcome changes nothing.</summary>
+    public void Observe(Outcome<HttpResponseMessage> outcome)
+    {
+        if (outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } limited && BoostedResilience.RetryAfter(limited, time) is { } delay)
+            Extend(time.GetUtcNow() + (delay < options.MaxRetryAfter ? delay : options.MaxRetryAfter));
+    }
+
+    /// <summary>Whether a <c>Retry-After</c> holds the silo back now.</summary>
+    public bool Holds => Remaining() is not null;
+
+    /// <summary>
+    /// Waits until no <c>Retry-After</c> holds the silo back, then for this call's share of the spread. Returns the
+    /// outcome to answer instead of sending, if any: a 429 when the wait would outlast the call, or its cancellation.
+    /// </summary>
+    public async ValueTask<Outcome<HttpResponseMessage>?> HoldAsync(ResilienceContext context)
     {
         var spread = TimeSpan.Zero;
         while (Remaining() is { } wait)
@@ -46,11 +72,7 @@ internal sealed class RetryAfterGate(TimeProvider time, BoostedOptions options) 
                 return Outcome.FromException<HttpResponseMessage>(e);
             }
         }
-
-        var outcome = await callback(context, state);
-        if (outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } limited && BoostedResilience.RetryAfter(limited, time) is { } delay)
-            Extend(time.GetUtcNow() + (delay < options.MaxRetryAfter ? delay : options.MaxRetryAfter));
-        return outcome;
+        return null;
     }
 
     private TimeSpan? Remaining()

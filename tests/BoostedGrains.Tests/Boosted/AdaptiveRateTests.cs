@@ -53,6 +53,21 @@ public sealed class AdaptiveRateTests
     }
 
     [Fact]
+    public void A_cut_voids_the_permits_reserved_at_the_old_rate_and_the_next_one_is_due_at_once()
+    {
+        var rate = new AdaptiveRate(_time, ceiling: null);
+        var reserved = Enumerable.Range(0, 10).Select(_ => rate.Reserve()).ToArray();
+
+        rate.Limited(reserved[0].Generation);
+
+        Assert.All(reserved, r => Assert.True(r.Voided.IsCancellationRequested));
+        var first = rate.Reserve();
+        Assert.Equal(TimeSpan.Zero, first.Wait);
+        Assert.False(first.Voided.IsCancellationRequested);
+        Assert.Equal(1 / rate.Rate, rate.Reserve().Wait.TotalSeconds, 6);
+    }
+
+    [Fact]
     public void After_slow_start_the_rate_grows_additively_and_never_past_the_ceiling_or_twice_what_is_used()
     {
         var rate = new AdaptiveRate(_time, ceiling: 30);
