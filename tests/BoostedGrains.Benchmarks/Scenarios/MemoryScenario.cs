@@ -33,7 +33,7 @@ public static class MemoryScenario
         var perEntry = await CacheEntryBytesAsync(count, tokenLength);
         var perNoop = await NoopActivationBytesAsync(cluster.Client, count);
         report.Row("5", $"memory per active user grain holding a token, {count:N0} users",
-            $"{Format.Bytes(perGrain)} per grain (heap growth incl. emulator and in-memory storage: {Format.Bytes(gross)} per user)"
+            $"{Format.Bytes(perGrain)} per grain, {Format.Bytes(perGrain - perNoop)} beyond a no-op activation (heap growth incl. emulator and in-memory storage: {Format.Bytes(gross)} per user)"
             + (failed > 0 ? $", FAILED: {failed:N0}" : ""),
             $"per-app-server cache entry: {Format.Bytes(perEntry)} (a no-op grain activation: {Format.Bytes(perNoop)})", Format.Ratio(perGrain / perEntry));
         if (settings.Mode == "quick")
