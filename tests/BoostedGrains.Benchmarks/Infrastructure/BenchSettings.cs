@@ -36,6 +36,9 @@ public sealed record BenchSettings
     // Row 5: memory.
     public required int MemoryUsers { get; init; }
 
+    /// <summary>How long row 5 holds its active grains before measuring their release (<c>--hold-memory S</c>), for a heap profile.</summary>
+    public TimeSpan HoldMemory { get; init; }
+
     // Row 6: sessions with idle gaps, compressed time.
     public required int IdleGapUsers { get; init; }
     public required int IdleGapLifetimeSeconds { get; init; }
@@ -52,11 +55,13 @@ public sealed record BenchSettings
         var outIndex = Array.IndexOf(args, "--out");
         var repsIndex = Array.IndexOf(args, "--reps");
         var reps = repsIndex >= 0 && repsIndex + 1 < args.Length ? int.Parse(args[repsIndex + 1], System.Globalization.CultureInfo.InvariantCulture) : 3;
+        var holdIndex = Array.IndexOf(args, "--hold-memory");
+        var hold = TimeSpan.FromSeconds(holdIndex >= 0 && holdIndex + 1 < args.Length ? double.Parse(args[holdIndex + 1], System.Globalization.CultureInfo.InvariantCulture) : 0);
         var output = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : Path.Combine(ProjectDirectory(), "results", "latest.md");
         return full
             ? new BenchSettings
             {
-                Mode = "full", OutputPath = output, Repetitions = reps,
+                Mode = "full", OutputPath = output, Repetitions = reps, HoldMemory = hold,
                 WarmupPerSide = TimeSpan.FromSeconds(4), MeasurePerSide = TimeSpan.FromSeconds(12), Slices = 6,
                 SteadyUsers = 5_000, SteadyRequestsPerSecond = 1_000, SteadyLifetimeSeconds = 20, SteadyLifetimes = 10,
                 MemoryUsers = 100_000,
@@ -64,7 +69,7 @@ public sealed record BenchSettings
             }
             : new BenchSettings
             {
-                Mode = "quick", OutputPath = output, Repetitions = reps,
+                Mode = "quick", OutputPath = output, Repetitions = reps, HoldMemory = hold,
                 // Warm-up long enough for tiered JIT to settle the hot paths; shorter ones measured tier-0 code. Each of
                 // the repetitions measures 1.2 s per side, which keeps quick mode under 3 minutes.
                 WarmupPerSide = TimeSpan.FromSeconds(1), MeasurePerSide = TimeSpan.FromSeconds(1.2),

@@ -24,6 +24,12 @@ public static class MemoryScenario
         var empty = Heap();
         var failed = await UserGrains.FetchAllAsync(cluster.Client, users, parallel: 256);
         var active = Heap();
+        if (settings.HoldMemory > TimeSpan.Zero)
+        {
+            // For a heap profile of the active grains: dotnet-gcdump collect -p <pid>.
+            Console.WriteLine($"  holding {count:N0} active user grains for {settings.HoldMemory.TotalSeconds:N0} s (pid {Environment.ProcessId})");
+            await Task.Delay(settings.HoldMemory);
+        }
         await UserGrains.DeactivateAllAsync(cluster.Client, TimeSpan.FromMinutes(5));
         var released = Heap();
         cluster.SetBoostedLatency(settings.BoostedLatencyMs);
