@@ -53,7 +53,7 @@ public sealed class SiloLossRetry
         var started = Stopwatch.GetTimestamp();
         var movedOn = _watch();
         var first = call();
-        // Every call but one in a silo loss ends here: answered in time, with one bounded wait and nothing else.
+        // The common case ends here: answered within MaxWait, at the cost of one bounded wait and nothing else.
         try
         {
             return await first.WaitAsync(MaxWait, cancellationToken);
@@ -70,7 +70,11 @@ public sealed class SiloLossRetry
         // Unanswered after the longest wait: the second attempt goes now, and the first answer wins. A grain call does
         // not observe cancellation, so the loser is not waited for.
         var second = call();
-        return await await Task.WhenAny(first, second).WaitAsync(cancellationToken);
+        var winner = await Task.WhenAny(first, second).WaitAsync(cancellationToken);
+        // The loser's failure, if it ever fails, is nobody's to handle.
+        _ = (winner == first ? second : first).ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return await winner;
     }
 
     /// <summary>Runs <paramref name="call"/>, sending it once more after a silo loss.</summary>
