@@ -11,17 +11,15 @@ public sealed class ApiKeyFilter(IOptions<GatewayOptions> options) : IEndpointFi
 
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        if (AuthorizationHeader.Bearer(context.HttpContext.Request) is null)
+        if (!AuthorizationHeader.TryGetBearer(context.HttpContext.Request, out var key))
             return ValueTask.FromResult(Unauthorized(context.HttpContext, "Send the API key as 'Authorization: Bearer <key>'."));
 
-        return KeyName(context.HttpContext) is not null ? next(context) : ValueTask.FromResult(Unauthorized(context.HttpContext, "The API key is not one of Gateway__ApiKeys."));
+        return _keys.NameOf(key) is not null ? next(context) : ValueTask.FromResult(Unauthorized(context.HttpContext, "The API key is not one of Gateway__ApiKeys."));
     }
 
     /// <summary>The configured name of the API key the request presents, or null when it presents none of them.</summary>
-    public string? KeyName(HttpContext http)
-    {
-        return AuthorizationHeader.Bearer(http.Request) is { } key ? _keys.NameOf(key) : null;
-    }
+    public string? KeyName(HttpContext http) =>
+        AuthorizationHeader.TryGetBearer(http.Request, out var key) ? _keys.NameOf(key) : null;
 
     private static object? Unauthorized(HttpContext http, string detail)
     {

@@ -34,14 +34,27 @@ public static class RawUserId
             var path = target.IndexOf('/', scheme + 3);
             target = path < 0 ? "/" : target[path..];
         }
-        // segments[0] is the empty text before the leading '/'.
-        var segments = target.Split('?', 2)[0].Split('/');
-        // A dot segment anywhere in the raw path would make the route's segment another one than this.
-        if (segments.Skip(1).Select(Decode).Any(s => s is "." or ".."))
-            throw new GatewayBadRequestException("The path holds a '.' or '..' segment; percent-encode the user ID (Uri.EscapeDataString).");
-        if (position + 1 >= segments.Length)
+        var rawPath = target.AsSpan();
+        if (rawPath.IndexOf('?') is var query and >= 0)
+            rawPath = rawPath[..query];
+        // Segment 0 is the empty text before the leading '/'. Only a segment holding a '%' is decoded (into a string).
+        string? userId = null;
+        var index = 0;
+        foreach (var range in rawPath.Split('/'))
+        {
+            var raw = rawPath[range];
+            var decoded = raw.Contains('%') ? Decode(raw.ToString()) : null;
+            var segment = decoded is null ? raw : decoded.AsSpan();
+            // A dot segment anywhere in the raw path would make the route's segment another one than this.
+            if (index > 0 && segment is "." or "..")
+                throw new GatewayBadRequestException("The path holds a '.' or '..' segment; percent-encode the user ID (Uri.EscapeDataString).");
+            if (index == position + 1)
+                userId = decoded ?? raw.ToString();
+            index++;
+        }
+        if (userId is null)
             throw new GatewayBadRequestException("The path has no user ID segment; percent-encode the user ID (Uri.EscapeDataString).");
-        return UserIds.Validate(Decode(segments[position + 1]));
+        return UserIds.Validate(userId);
     }
 
     private static int? SegmentIndex(RouteEndpoint? endpoint)

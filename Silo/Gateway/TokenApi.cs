@@ -29,9 +29,10 @@ public static class TokenApi
         return users;
     }
 
+    // The hot path of the API: no closure around the handler, and the answer written without reflection.
     private static async Task<IResult> GetTokenAsync(HttpContext http, IGrainFactory grains, SiloLossRetry retry, TimeProvider time)
     {
-        return await ProblemResponses.HandleAsync(async () =>
+        try
         {
             var grain = grains.GetUserTokenGrain(RawUserId.Resolve(http));
             var request = await ReadJsonAsync<TokenRequest>(http, required: false);
@@ -41,10 +42,14 @@ public static class TokenApi
                 await retry.ExecuteAsync(() => grain.SetProfileAsync(profile), http.RequestAborted);
             }
 
-            var token = await retry.ExecuteAsync(() => grain.GetAccessTokenAsync(), http.RequestAborted);
+            var token = await retry.ExecuteAsync(grain.GetAccessTokenAsync, http.RequestAborted);
             http.Response.Headers.CacheControl = "no-store";
-            return Results.Ok(TokenResponse.From(token, time.GetUtcNow()));
-        });
+            return TokenResponse.Result(token, time.GetUtcNow());
+        }
+        catch (Exception error) when (ProblemResponses.For(error) is { } problem)
+        {
+            return problem;
+        }
     }
 
     private static async Task<IResult> ReportRejectedAsync(HttpContext http, IGrainFactory grains, SiloLossRetry retry)

@@ -1,24 +1,61 @@
+using System.Buffers;
 using System.ComponentModel;
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using BoostedGrains.Tokens;
 
 namespace BoostedGrains.Silo.Gateway;
 
-/// <summary>What <c>POST /v1/users/{userId}/token</c> answers. Every field is culture-invariant.</summary>
+/// <summary>
+/// What <c>POST /v1/users/{userId}/token</c> answers, as OpenAPI documents it. Every field is culture-invariant. The
+/// answer is written by <see cref="Result"/>, field by field, so a warm request serializes nothing by reflection.
+/// </summary>
 public sealed record TokenResponse(
-    [property: JsonPropertyName("access_token"), Description("The Boosted access token to send as 'Authorization: Bearer <token>'.")] string AccessToken,
-    [property: JsonPropertyName("token_type"), Description("Always Bearer.")] string TokenType,
-    [property: JsonPropertyName("expires_in"), Description("Whole seconds until the token expires, rounded down.")] long ExpiresIn,
-    [property: JsonPropertyName("expires_at"), Description("When the token expires: ISO 8601 UTC to the second (yyyy-MM-ddTHH:mm:ssZ).")] string ExpiresAt,
-    [property: JsonPropertyName("scope"), Description("The Boosted scope the token carries.")] string Scope)
+    [property: JsonPropertyName(TokenResponse.AccessTokenField), Description("The Boosted access token to send as 'Authorization: Bearer <token>'.")] string AccessToken,
+    [property: JsonPropertyName(TokenResponse.TokenTypeField), Description("Always Bearer.")] string TokenType,
+    [property: JsonPropertyName(TokenResponse.ExpiresInField), Description("Whole seconds until the token expires, rounded down.")] long ExpiresIn,
+    [property: JsonPropertyName(TokenResponse.ExpiresAtField), Description("When the token expires: ISO 8601 UTC to the second (yyyy-MM-ddTHH:mm:ssZ).")] string ExpiresAt,
+    [property: JsonPropertyName(TokenResponse.ScopeField), Description("The Boosted scope the token carries.")] string Scope)
 {
+    private const string AccessTokenField = "access_token";
+    private const string TokenTypeField = "token_type";
+    private const string ExpiresInField = "expires_in";
+    private const string ExpiresAtField = "expires_at";
+    private const string ScopeField = "scope";
+
+    // ISO 8601 UTC: in a format pattern ':' is the culture's time separator ('.' under fi-FI) unless quoted.
+    private const string ExpiresAtFormat = "yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'";
+
     /// <summary>The answer for <paramref name="token"/> at <paramref name="now"/>: <c>expires_in</c> in whole seconds, rounded down.</summary>
-    public static TokenResponse From(AccessToken token, DateTimeOffset now) => new(
-        token.Value,
-        token.TokenType,
-        Math.Max(0, (long)(token.ExpiresAt - now).TotalSeconds),
-        // ISO 8601 UTC: in a format pattern ':' is the culture's time separator ('.' under fi-FI) unless quoted.
-        token.ExpiresAt.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'", CultureInfo.InvariantCulture),
-        token.Scope);
+    public static IResult Result(AccessToken token, DateTimeOffset now) => new Body(token, now);
+
+    private sealed class Body(AccessToken token, DateTimeOffset now) : IResult
+    {
+        // One writer per thread, reset onto each response: writing is synchronous, so no request shares it.
+        [ThreadStatic]
+        private static Utf8JsonWriter? t_writer;
+
+        private static readonly ArrayBufferWriter<byte> Detached = new(1);
+
+        public Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.StatusCode = StatusCodes.Status200OK;
+            http.Response.ContentType = "application/json; charset=utf-8";
+            var writer = t_writer ??= new Utf8JsonWriter(Detached);
+            writer.Reset(http.Response.BodyWriter);
+            Span<char> expiresAt = stackalloc char[32];
+            token.ExpiresAt.UtcDateTime.TryFormat(expiresAt, out var length, ExpiresAtFormat, CultureInfo.InvariantCulture);
+            writer.WriteStartObject();
+            writer.WriteString(AccessTokenField, token.Value);
+            writer.WriteString(TokenTypeField, token.TokenType);
+            writer.WriteNumber(ExpiresInField, Math.Max(0, (long)(token.ExpiresAt - now).TotalSeconds));
+            writer.WriteString(ExpiresAtField, expiresAt[..length]);
+            writer.WriteString(ScopeField, token.Scope);
+            writer.WriteEndObject();
+            writer.Flush();
+            writer.Reset(Detached);
+            return http.Response.BodyWriter.FlushAsync().AsTask();
+        }
+    }
 }

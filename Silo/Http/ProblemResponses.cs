@@ -16,13 +16,14 @@ public static class ProblemResponses
         {
             return await action();
         }
-        catch (Exception error) when (ToProblem(error) is { } problem)
+        catch (Exception error) when (For(error) is { } problem)
         {
             return problem;
         }
     }
 
-    private static IResult? ToProblem(Exception error) => error switch
+    /// <summary>The problem answer for a failure the API explains to its caller, or null for one it does not.</summary>
+    public static IResult? For(Exception error) => error switch
     {
         GatewayBadRequestException or InvalidUserIdException or InvalidUserProfileException or InvalidScopeException =>
             Problem(StatusCodes.Status400BadRequest, "Invalid request", error.Message, "invalid_request"),

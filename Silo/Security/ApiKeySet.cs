@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -14,9 +15,10 @@ public sealed class ApiKeySet(IEnumerable<KeyValuePair<string, string>> keys)
         keys.Where(key => !string.IsNullOrWhiteSpace(key.Value)).Select(key => (key.Key, Digest(key.Value))).ToArray();
 
     /// <summary>The configured name of <paramref name="presented"/>, or null when it is none of the keys; every key is compared, match or not.</summary>
-    public string? NameOf(string presented)
+    public string? NameOf(ReadOnlySpan<char> presented)
     {
-        var digest = Digest(presented);
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        Digest(presented, digest);
         string? name = null;
         foreach (var key in _keys)
         {
@@ -26,5 +28,27 @@ public sealed class ApiKeySet(IEnumerable<KeyValuePair<string, string>> keys)
         return name;
     }
 
-    private static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+    private static byte[] Digest(string key)
+    {
+        var digest = new byte[SHA256.HashSizeInBytes];
+        Digest(key, digest);
+        return digest;
+    }
+
+    // Checked on every request: no allocation for a key of ordinary length.
+    private static void Digest(ReadOnlySpan<char> key, Span<byte> digest)
+    {
+        var length = Encoding.UTF8.GetMaxByteCount(key.Length);
+        var rented = length > 512 ? ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> utf8 = rented is null ? stackalloc byte[512] : rented;
+        try
+        {
+            SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(key, utf8)], digest);
+        }
+        finally
+        {
+            if (rented is not null)
+                ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+        }
+    }
 }

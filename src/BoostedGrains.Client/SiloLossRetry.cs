@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
-using Polly;
-using Polly.Hedging;
 
 namespace BoostedGrains.Client;
 
@@ -18,10 +16,7 @@ namespace BoostedGrains.Client;
 /// </summary>
 public sealed class SiloLossRetry
 {
-    private static readonly ResiliencePropertyKey<Func<CancellationToken, Task>> MovedOnKey = new("BoostedGrains.SiloLossRetry.MovedOn");
-    private static readonly ResiliencePropertyKey<long> StartedKey = new("BoostedGrains.SiloLossRetry.Started");
     private readonly Func<Func<CancellationToken, Task>> _watch;
-    private readonly ResiliencePipeline<object?> _pipeline;
 
     /// <param name="watch">
     /// Called as the call starts; returns a wait that completes once the cluster has moved on from a silo lost since
@@ -35,17 +30,6 @@ public sealed class SiloLossRetry
     {
         _watch = watch;
         MaxWait = maxWait;
-        _pipeline = new ResiliencePipelineBuilder<object?>().AddHedging(new HedgingStrategyOptions<object?>
-        {
-            MaxHedgedAttempts = 1,
-            Delay = maxWait,
-            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } error && IsSiloLoss(error)),
-            ActionGenerator = args => async () =>
-            {
-                await WaitMovedOnAsync(args.PrimaryContext, args.ActionContext.CancellationToken);
-                return await args.Callback(args.ActionContext);
-            },
-        }).Build();
     }
 
     /// <summary>From the start of a call, the longest wait before its retry.</summary>
@@ -66,19 +50,31 @@ public sealed class SiloLossRetry
     /// <summary>Runs <paramref name="call"/>, sending it once more after a silo loss.</summary>
     public async Task<T> ExecuteAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken = default)
     {
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(StartedKey, Stopwatch.GetTimestamp());
-        context.Properties.Set(MovedOnKey, _watch());
+        var started = Stopwatch.GetTimestamp();
+        var movedOn = _watch();
+        var first = call();
+        // The common case ends here: answered within MaxWait, at the cost of one bounded wait and nothing else.
         try
         {
-            // An attempt that lost the race is cancelled, and the hedging waits for it to end: a grain call does not
-            // observe cancellation, so the attempt stops waiting for it instead.
-            return (T)(await _pipeline.ExecuteAsync(static async (attempt, call) => (object?)await call().WaitAsync(attempt.CancellationToken), context, call))!;
+            return await first.WaitAsync(MaxWait, cancellationToken);
         }
-        finally
+        catch (Exception error) when (first.IsCompleted ? IsSiloLoss(error) : error is TimeoutException)
         {
-            ResilienceContextPool.Shared.Return(context);
         }
+        if (first.IsCompleted)
+        {
+            // Sent again once the cluster has moved on; this attempt's failure, a silo loss too, reaches the caller.
+            await WaitMovedOnAsync(movedOn, started, cancellationToken);
+            return await call().WaitAsync(cancellationToken);
+        }
+        // Unanswered after the longest wait: the second attempt goes now, and the first answer wins. A grain call does
+        // not observe cancellation, so the loser is not waited for.
+        var second = call();
+        var winner = await Task.WhenAny(first, second).WaitAsync(cancellationToken);
+        // The loser's failure, if it ever fails, is nobody's to handle.
+        _ = (winner == first ? second : first).ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return await winner;
     }
 
     /// <summary>Runs <paramref name="call"/>, sending it once more after a silo loss.</summary>
@@ -89,16 +85,16 @@ public sealed class SiloLossRetry
             return true;
         }, cancellationToken);
 
-    private async Task WaitMovedOnAsync(ResilienceContext call, CancellationToken cancellationToken)
+    private async Task WaitMovedOnAsync(Func<CancellationToken, Task> movedOn, long started, CancellationToken cancellationToken)
     {
-        var left = MaxWait - Stopwatch.GetElapsedTime(call.Properties.GetValue(StartedKey, Stopwatch.GetTimestamp()));
+        var left = MaxWait - Stopwatch.GetElapsedTime(started);
         if (left <= TimeSpan.Zero)
             return;
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bound.CancelAfter(left);
         try
         {
-            await call.Properties.GetValue(MovedOnKey, _ => Task.CompletedTask)(bound.Token);
+            await movedOn(bound.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

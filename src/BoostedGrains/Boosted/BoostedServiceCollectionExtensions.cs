@@ -29,7 +29,7 @@ internal static class BoostedServiceCollectionExtensions
         services.TryAddSingleton<BoostedRates>();
         services.TryAddSingleton<IManagementTokenSource, GrainManagementTokenSource>();
 
-        var tokens = services.AddHttpClient<BoostedTokenClient>(ConfigureClient).UseLongLivedConnections();
+        var tokens = services.AddSingletonClient<BoostedTokenClient>();
         tokens.AddResilienceHandler(BoostedResilience.TokenPipeline, (builder, context) => BoostedResilience.Configure(
             builder, context, options => options.MaxConcurrentExchanges, context.ServiceProvider.GetRequiredService<BoostedRates>().Token));
         // Added after the resilience handler, so inside it: each attempt signs its own assertion once it may leave.
@@ -37,7 +37,7 @@ internal static class BoostedServiceCollectionExtensions
         tokens.AddHttpMessageHandler(s => Observer(s, "token"));
         // Added after the resilience handler, so inside it: once per attempt, with the body read inside the attempt.
         tokens.AddHttpMessageHandler(() => new BufferingHandler());
-        var accounts = services.AddHttpClient<BoostedAccountClient>(ConfigureClient).UseLongLivedConnections();
+        var accounts = services.AddSingletonClient<BoostedAccountClient>();
         accounts.AddResilienceHandler(BoostedResilience.AccountPipeline, (builder, context) => BoostedResilience.Configure(
             builder, context, options => options.MaxConcurrentProvisioning, context.ServiceProvider.GetRequiredService<BoostedRates>().Account));
         accounts.AddHttpMessageHandler(s => Observer(s, "account"));
@@ -45,11 +45,18 @@ internal static class BoostedServiceCollectionExtensions
         return services;
     }
 
-    // Grains keep their typed clients for as long as they are active, far past the factory's handler rotation: pooled
+    // One client per silo, shared by every grain: a typed client made per activation would cost each grain an
+    // HttpClient of its own. A singleton keeps its handler for good, far past the factory's handler rotation: pooled
     // connections are recycled instead, so a change of Boosted's DNS records is still picked up within minutes.
-    private static IHttpClientBuilder UseLongLivedConnections(this IHttpClientBuilder client) => client
-        .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(2))
-        .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+    private static IHttpClientBuilder AddSingletonClient<TClient>(this IServiceCollection services) where TClient : class
+    {
+        var name = typeof(TClient).Name;
+        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<TClient>(
+            provider, provider.GetRequiredService<IHttpClientFactory>().CreateClient(name)));
+        return services.AddHttpClient(name, ConfigureClient)
+            .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(2))
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+    }
 
     // Added after the resilience handler, so it sits inside it and sees every attempt, retries included.
     private static BoostedResponseObserver Observer(IServiceProvider services, string api) =>

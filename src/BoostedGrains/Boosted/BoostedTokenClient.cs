@@ -117,7 +117,9 @@ public sealed partial class BoostedTokenClient(HttpClient http, IOptions<Boosted
             lifetime = TimeSpan.FromSeconds(seconds);
         }
 
-        var granted = root.TryGetProperty("scope", out var s) && s.ValueKind == JsonValueKind.String && s.GetString() is { Length: > 0 } g ? g : scope;
+        // The granted scope is almost always the one asked for: then the token keeps the caller's string, not a copy.
+        var granted = root.TryGetProperty("scope", out var s) && s.ValueKind == JsonValueKind.String && !s.ValueEquals(scope)
+            && s.GetString() is { Length: > 0 } g ? g : scope;
         return new AccessToken(token, sentAt + lifetime, granted);
     }
 

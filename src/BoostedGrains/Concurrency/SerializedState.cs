@@ -12,6 +12,9 @@ internal sealed class SerializedState<T>(IPersistentState<T> state)
 {
     private Task _lastWrite = Task.CompletedTask;
 
+    // Counts updates, so that the last one can let go of its task (and the update it holds) once it has ended.
+    private int _updates;
+
     // A write failed and storage could not be read back then: memory may hold a change storage does not.
     private bool _mustReload;
 
@@ -25,8 +28,9 @@ internal sealed class SerializedState<T>(IPersistentState<T> state)
     /// </summary>
     public Task UpdateAsync(Func<T, bool> update)
     {
-        var write = WriteAfterAsync(_lastWrite, update);
-        _lastWrite = write;
+        var write = WriteAfterAsync(_lastWrite, update, ++_updates);
+        // An ended write is nothing to wait for: an activation keeps no finished write (nor its update) alive.
+        _lastWrite = write.IsCompleted ? Task.CompletedTask : write;
         return write;
     }
 
@@ -40,7 +44,21 @@ internal sealed class SerializedState<T>(IPersistentState<T> state)
         return UpdateAsync(static _ => false);
     }
 
-    private async Task WriteAfterAsync(Task previous, Func<T, bool> update)
+    private async Task WriteAfterAsync(Task previous, Func<T, bool> update, int number)
+    {
+        try
+        {
+            await WriteAsync(previous, update);
+        }
+        finally
+        {
+            // Runs on the grain's turn: no later update has started when the numbers still match.
+            if (number == _updates)
+                _lastWrite = Task.CompletedTask;
+        }
+    }
+
+    private async Task WriteAsync(Task previous, Func<T, bool> update)
     {
         // The previous write's failure belongs to its own caller; this update still gets its own attempt.
         await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);

@@ -19,17 +19,19 @@ public sealed class ManagementTokenGrain(
     TimeProvider time,
     BoostedGrainsMetrics metrics) : Grain, IManagementTokenGrain
 {
-    private readonly RenewableToken _token = new(options.Value, time, metrics, "management");
     private readonly string _clientId = options.Value.ClientId!;
+    private Token? _token;
+
+    private Token Current => _token ??= new Token(this, options.Value, time, metrics);
 
     /// <inheritdoc />
-    public Task<AccessToken> GetTokenAsync() => _token.GetAsync(ExchangeAsync);
+    public Task<AccessToken> GetTokenAsync() => Current.GetAsync();
 
     /// <inheritdoc />
     public Task ReportRejectedTokenAsync(string accessTokenSha256)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(accessTokenSha256);
-        _token.Reject(accessTokenSha256, ExchangeAsync);
+        Current.Reject(accessTokenSha256);
         return Task.CompletedTask;
     }
 
@@ -37,5 +39,13 @@ public sealed class ManagementTokenGrain(
     {
         // A fresh assertion per attempt: a retry after a lost answer must not replay the jti.
         return await tokenClient.ExchangeAsync(ct => signer.CreateAssertionAsync(_clientId, ct), this.GetPrimaryKeyString());
+    }
+
+    private sealed class Token(ManagementTokenGrain grain, BoostedOptions options, TimeProvider time, BoostedGrainsMetrics metrics)
+        : RenewableToken(options, time, metrics)
+    {
+        protected override string Kind => "management";
+
+        protected override Task<AccessToken> ExchangeAsync() => grain.ExchangeAsync();
     }
 }

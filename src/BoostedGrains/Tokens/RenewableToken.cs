@@ -7,9 +7,10 @@ namespace BoostedGrains.Tokens;
 /// <summary>
 /// One scope's current token and its in-flight exchange (docs/design.md rules 1–3). Lives on a grain's turn. The token is
 /// handed out while valid; inside its refresh window a renewal starts in the background; only a caller that finds no
-/// valid token waits, and it waits for the one shared exchange.
+/// valid token waits, and it waits for the one shared exchange. A grain subclasses it with its exchange, so that a
+/// slot holds no delegates and a warm call allocates nothing: the valid token is handed out as one completed task.
 /// </summary>
-internal sealed class RenewableToken(BoostedOptions options, TimeProvider time, BoostedGrainsMetrics metrics, string kind, Action? renewed = null)
+internal abstract class RenewableToken(BoostedOptions options, TimeProvider time, BoostedGrainsMetrics metrics)
 {
     // After a failed background renewal the still-valid token keeps being served; wait a little before the next try
     // so that every call during an outage does not become an exchange.
@@ -17,8 +18,12 @@ internal sealed class RenewableToken(BoostedOptions options, TimeProvider time, 
 
     private readonly SingleFlight<AccessToken> _exchange = new();
     private AccessToken? _current;
-    private string? _currentHash;
+    // _current as a completed task: what every warm call returns.
+    private Task<AccessToken>? _served;
     private TimeSpan _margin;
+    // From here on, a call means the token is in use when its refresh window starts (a refresh lead before it).
+    private DateTimeOffset _inUseFrom;
+    private bool _inUseNoticed;
     private DateTimeOffset _lastServed;
     private DateTimeOffset _nextBackgroundAttempt;
 
@@ -34,37 +39,64 @@ internal sealed class RenewableToken(BoostedOptions options, TimeProvider time, 
     /// <summary>When the current token enters its refresh window.</summary>
     public DateTimeOffset RefreshAt { get; private set; }
 
+    /// <summary>The clock the token's times are read from.</summary>
+    protected TimeProvider Time => time;
+
+    /// <summary>The metrics' <c>kind</c> tag: user or management.</summary>
+    protected abstract string Kind { get; }
+
+    /// <summary>One exchange with Boosted for this token.</summary>
+    protected abstract Task<AccessToken> ExchangeAsync();
+
+    /// <summary>Called on the grain's turn whenever a token becomes the current one (a renewal, or a restore).</summary>
+    protected virtual void OnRenewed()
+    {
+    }
+
+    /// <summary>
+    /// Called on the grain's turn, once per token, when it is handed out within a refresh lead of <see cref="RefreshAt"/>:
+    /// from then on <see cref="RenewIfInUse"/> at <see cref="RefreshAt"/> renews it. A token nobody asks for in that
+    /// lead is never renewed ahead of time, so nothing needs to wait for its window before then.
+    /// </summary>
+    protected virtual void OnInUseBeforeRefresh()
+    {
+    }
+
     /// <summary>The current token if it is valid (renewing it in the background when due), else the shared exchange.</summary>
-    public Task<AccessToken> GetAsync(Func<Task<AccessToken>> exchange)
+    public Task<AccessToken> GetAsync()
     {
         var now = time.GetUtcNow();
         _lastServed = now;
-        if (_current is not { } token || now >= token.ExpiresAt - _margin)
+        if (_served is not { } served || now >= _current!.ExpiresAt - _margin)
         {
-            metrics.Served(kind, waited: true);
-            return _exchange.RunAsync(() => ExchangeAsync(exchange));
+            metrics.Served(Kind, waited: true);
+            return _exchange.RunAsync(RunExchangeAsync);
         }
-        if (now >= RefreshAt && now >= _nextBackgroundAttempt)
-            RenewAhead(exchange);
-        metrics.Served(kind, waited: false);
-        return Task.FromResult(token);
+        if (now >= RefreshAt)
+        {
+            if (now >= _nextBackgroundAttempt)
+                RenewAhead();
+        }
+        else if (!_inUseNoticed && now >= _inUseFrom)
+            NoticeInUse();
+        metrics.Served(Kind, waited: false);
+        return served;
     }
 
     /// <summary>Renews in the background if the token was handed out recently (within its refresh lead); idle tokens are left alone.</summary>
-    public void RenewIfInUse(Func<Task<AccessToken>> exchange)
+    public void RenewIfInUse()
     {
         if (_current is { } token && time.GetUtcNow() - _lastServed <= token.ExpiresAt - RefreshAt)
-            RenewAhead(exchange);
+            RenewAhead();
     }
 
     /// <summary>Drops the current token and renews it, but only if <paramref name="sha256Hex"/> is its hash.</summary>
-    public bool Reject(string sha256Hex, Func<Task<AccessToken>> exchange)
+    public bool Reject(string sha256Hex)
     {
-        if (_currentHash is null || !string.Equals(_currentHash, sha256Hex.Trim(), StringComparison.OrdinalIgnoreCase))
+        if (_current is null || !string.Equals(_current.Sha256, sha256Hex.Trim(), StringComparison.OrdinalIgnoreCase))
             return false;
-        _current = null;
-        _currentHash = null;
-        RenewInBackground(exchange);
+        Invalidate();
+        RenewInBackground();
         return true;
     }
 
@@ -78,33 +110,38 @@ internal sealed class RenewableToken(BoostedOptions options, TimeProvider time, 
     public void Invalidate()
     {
         _current = null;
-        _currentHash = null;
+        _served = null;
     }
 
-    private void RenewAhead(Func<Task<AccessToken>> exchange)
+    private void NoticeInUse()
+    {
+        _inUseNoticed = true;
+        OnInUseBeforeRefresh();
+    }
+
+    private void RenewAhead()
     {
         if (_exchange.IsRunning)
             return;
-        metrics.RenewedAhead(kind);
-        RenewInBackground(exchange);
+        metrics.RenewedAhead(Kind);
+        RenewInBackground();
     }
 
-    private void RenewInBackground(Func<Task<AccessToken>> exchange)
+    private void RenewInBackground()
     {
         if (_exchange.IsRunning)
             return;
         // Nobody awaits a background renewal: observe its failure (the grain has recorded it) so it is not unobserved.
-        _exchange.RunAsync(() => ExchangeAsync(exchange))
-            .ContinueWith(static t => _ = t.Exception, CancellationToken.None,
-                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _exchange.RunAsync(RunExchangeAsync).ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private async Task<AccessToken> ExchangeAsync(Func<Task<AccessToken>> exchange)
+    private async Task<AccessToken> RunExchangeAsync()
     {
         AccessToken token;
         try
         {
-            token = await exchange();
+            token = await ExchangeAsync();
         }
         catch
         {
@@ -132,9 +169,14 @@ internal sealed class RenewableToken(BoostedOptions options, TimeProvider time, 
         var refreshAt = obtainedAt + lifetime * fraction;
         RefreshAt = refreshAt < token.ExpiresAt - _margin ? refreshAt : token.ExpiresAt - _margin;
         _current = token;
-        _currentHash = token.Sha256;
+        _served = Task.FromResult(token);
         _nextBackgroundAttempt = obtainedAt;
         LastRenewal = obtainedAt;
-        renewed?.Invoke();
+        _inUseFrom = RefreshAt - (token.ExpiresAt - RefreshAt);
+        _inUseNoticed = false;
+        OnRenewed();
+        // The call that waited for this token may already count (a refresh fraction under one half).
+        if (_lastServed >= _inUseFrom)
+            NoticeInUse();
     }
 }

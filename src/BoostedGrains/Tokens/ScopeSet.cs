@@ -22,6 +22,8 @@ internal static class ScopeSet
             throw new InvalidScopeException(
                 $"The scope '{refused}' is not allowed here: Boosted__AllowedUserScopes lists {string.Join(", ", allowed.Order(StringComparer.Ordinal))}. "
                 + "Ask for one of those, or add it to Boosted__AllowedUserScopes if Boosted grants it to your client.");
-        return string.Join(' ', scopes);
+        var normalized = string.Join(' ', scopes);
+        // Already in its one spelling (the configured default scope, typically): every grain shares that one string.
+        return normalized == scope ? scope : normalized;
     }
 }

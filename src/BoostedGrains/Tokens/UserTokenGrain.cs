@@ -15,7 +15,8 @@ namespace BoostedGrains.Tokens;
 /// One end user's Boosted tokens (docs/design.md, "Grains"). Reentrant: callers keep getting the valid token while an exchange is in
 /// flight, and every caller that needs a new token awaits the same exchange. Refresh ahead has two triggers: a call
 /// that finds the token in its refresh window renews it in the background, and a one-shot timer at the start of the
-/// window renews it if it was handed out recently, so a user active shortly before the window does not wait after it.
+/// window renews it if it was handed out recently, so a user active shortly before the window does not wait after it
+/// (the timer is set by the first call within that lead: a token nobody asks for meanwhile needs none).
 /// The timer does not keep the grain alive, so idle users are renewed only when they ask again. Every renewal is
 /// stored encrypted (<c>Tokens__Persist</c>), so a new activation (after idling, a restart, a duplicate activation)
 /// serves the stored token while it is valid instead of exchanging again.
@@ -37,9 +38,11 @@ public sealed partial class UserTokenGrain(
     private readonly BoostedOptions _options = options.Value;
     private readonly IReadOnlySet<string> _allowedScopes = options.Value.EffectiveAllowedUserScopes;
     private readonly bool _persist = tokenOptions.Value.Persist;
-    private readonly Dictionary<string, RenewableToken> _tokens = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, IGrainTimer> _refreshTimers = new(StringComparer.Ordinal);
     private readonly SingleFlight<string> _provisioning = new();
+    // Shaped for the common case: the default scope's slot has a field of its own; other scopes, which few users ask
+    // for, get a dictionary only once one does.
+    private Slot? _defaultSlot;
+    private Dictionary<string, Slot>? _otherSlots;
     private string? _lastError;
     // Bumped by every re-provisioning; exchanges started under an older value are discarded.
     private int _identityGeneration;
@@ -64,8 +67,7 @@ public sealed partial class UserTokenGrain(
     public Task<AccessToken> GetAccessTokenAsync()
     {
         EnsureValidUserId();
-        var scopes = UserScope;
-        return Token(scopes).GetAsync(() => ExchangeAsync(scopes));
+        return (_defaultSlot ?? Token(UserScope)).GetAsync();
     }
 
     // The default scope set's slot, under its one spelling.
@@ -76,8 +78,8 @@ public sealed partial class UserTokenGrain(
     {
         EnsureValidUserId();
         // A slot's key is a normalised, allowed scope set already: only another spelling needs the work.
-        var scopes = scope is not null && _tokens.ContainsKey(scope) ? scope : ScopeSet.Normalize(scope, _allowedScopes);
-        return Token(scopes).GetAsync(() => ExchangeAsync(scopes));
+        var scopes = scope is not null && FindSlot(scope) is not null ? scope : ScopeSet.Normalize(scope, _allowedScopes);
+        return Token(scopes).GetAsync();
     }
 
     /// <inheritdoc />
@@ -85,14 +87,14 @@ public sealed partial class UserTokenGrain(
     {
         EnsureValidUserId();
         ArgumentException.ThrowIfNullOrWhiteSpace(accessTokenSha256);
-        foreach (var (scope, token) in _tokens)
+        foreach (var slot in Slots())
         {
-            if (!string.Equals(token.Current?.Sha256, accessTokenSha256.Trim(), StringComparison.OrdinalIgnoreCase))
+            if (!string.Equals(slot.Current?.Sha256, accessTokenSha256.Trim(), StringComparison.OrdinalIgnoreCase))
                 continue;
             // Cleared before the renewal starts, so that the renewal's read of the state cannot bring the token back.
             if (_persist)
-                _ = ForgetStoredAsync(s => s.Tokens.Remove(scope));
-            token.Reject(accessTokenSha256, () => ExchangeAsync(scope));
+                _ = ForgetStoredAsync(s => s.Tokens.Remove(slot.Scope));
+            slot.Reject(accessTokenSha256);
             break;
         }
         return Task.CompletedTask;
@@ -182,23 +184,37 @@ public sealed partial class UserTokenGrain(
         });
         _identityGeneration++;
         // Tokens of the forgotten identity are not handed out again; the next call exchanges for the provisioned one.
-        foreach (var token in _tokens.Values)
-            token.Invalidate();
+        foreach (var slot in Slots())
+            slot.Invalidate();
         await _provisioning.RunAsync(ProvisionAsync);
         LogReprovisioned(logger, this.GetPrimaryKeyString());
         return await GetStatusAsync();
     }
 
-    private RenewableToken Token(string scope)
+    /// <summary>The slot of a normalised scope set, made (and restored from storage) on first use.</summary>
+    private Slot Token(string scope)
     {
-        if (!_tokens.TryGetValue(scope, out var token))
-        {
-            token = new RenewableToken(_options, time, metrics, "user", () => ScheduleRefresh(scope));
-            _tokens[scope] = token;
-            if (_persist && _state.Current.Tokens.GetValueOrDefault(scope) is { } stored && Unprotect(scope, stored) is { } restored)
-                token.Restore(restored, stored.ObtainedAt);
-        }
-        return token;
+        if (FindSlot(scope) is { } slot)
+            return slot;
+        slot = new Slot(this, scope, _options, time, metrics);
+        if (scope == UserScope)
+            _defaultSlot = slot;
+        else
+            (_otherSlots ??= new Dictionary<string, Slot>(StringComparer.Ordinal))[scope] = slot;
+        if (_persist && _state.Current.Tokens.GetValueOrDefault(scope) is { } stored && Unprotect(scope, stored) is { } restored)
+            slot.Restore(restored, stored.ObtainedAt);
+        return slot;
+    }
+
+    private Slot? FindSlot(string scope) =>
+        scope == UserScope ? _defaultSlot : _otherSlots?.GetValueOrDefault(scope);
+
+    private IEnumerable<Slot> Slots()
+    {
+        if (_defaultSlot is not null)
+            yield return _defaultSlot;
+        foreach (var slot in _otherSlots?.Values ?? Enumerable.Empty<Slot>())
+            yield return slot;
     }
 
     private AccessToken? Unprotect(string scope, StoredToken stored)
@@ -248,7 +264,7 @@ public sealed partial class UserTokenGrain(
             LogRenewalFailed(logger, scope, this.GetPrimaryKeyString(), _lastError);
             // A scope that never got a token (one Boosted refuses, say) leaves no slot behind, so callers cannot grow
             // the activation without bound by asking for made-up scopes.
-            if (scope != UserScope && _tokens.GetValueOrDefault(scope)?.Current is null)
+            if (scope != UserScope && FindSlot(scope) is { Current: null })
                 RemoveSlot(scope);
             throw;
         }
@@ -285,7 +301,7 @@ public sealed partial class UserTokenGrain(
     /// <summary>A stored token that another activation wrote, if it is valid and outlives the one held here.</summary>
     private AccessToken? Adoptable(string scope, StoredToken? stored)
     {
-        var held = _tokens.GetValueOrDefault(scope)?.Current;
+        var held = FindSlot(scope)?.Current;
         if (stored is null || stored.ExpiresAt <= (held?.ExpiresAt ?? DateTimeOffset.MinValue)
             || !RenewableToken.IsUsable(_options, stored.ObtainedAt, stored.ExpiresAt, time.GetUtcNow()))
             return null;
@@ -347,36 +363,59 @@ public sealed partial class UserTokenGrain(
         return _state.Current.BoostedUserId ?? user.UserId;
     }
 
-    private void ScheduleRefresh(string scope)
-    {
-        if (_refreshTimers.Remove(scope, out var previous))
-            previous.Dispose();
-        var due = _tokens[scope].RefreshAt - time.GetUtcNow();
-        _refreshTimers[scope] = this.RegisterGrainTimer(
-            static (target, _) =>
-            {
-                target.Grain.OnRefreshDue(target.Scope);
-                return Task.CompletedTask;
-            },
-            (Grain: this, Scope: scope),
-            new GrainTimerCreationOptions(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = false });
-    }
-
-    private void OnRefreshDue(string scope)
-    {
-        if (_refreshTimers.Remove(scope, out var timer))
-            timer.Dispose();
-        // The slot may have gone since the timer was set (a failed exchange after an invalidation).
-        if (_tokens.TryGetValue(scope, out var token))
-            token.RenewIfInUse(() => ExchangeAsync(scope));
-    }
-
     // A slot and its refresh timer go together: a timer left behind would fire for a slot that no longer exists.
     private void RemoveSlot(string scope)
     {
-        _tokens.Remove(scope);
-        if (_refreshTimers.Remove(scope, out var timer))
-            timer.Dispose();
+        if (_otherSlots is not null && _otherSlots.Remove(scope, out var slot))
+            slot.StopRefreshTimer();
+    }
+
+    /// <summary>
+    /// One scope set's token, renewed through the grain's exchange, with the one-shot timer at the start of its refresh
+    /// window (docs/design.md rule 2). The timer does not keep the grain alive.
+    /// </summary>
+    private sealed class Slot(UserTokenGrain grain, string scope, BoostedOptions options, TimeProvider time, BoostedGrainsMetrics metrics)
+        : RenewableToken(options, time, metrics)
+    {
+        private IGrainTimer? _refreshTimer;
+
+        public string Scope => scope;
+
+        protected override string Kind => "user";
+
+        protected override Task<AccessToken> ExchangeAsync() => grain.ExchangeAsync(scope);
+
+        // A new token has a window of its own.
+        protected override void OnRenewed() => StopRefreshTimer();
+
+        // The timer exists only from the first call within the refresh lead on: most of a token's life it costs nothing.
+        protected override void OnInUseBeforeRefresh()
+        {
+            StopRefreshTimer();
+            var due = RefreshAt - Time.GetUtcNow();
+            _refreshTimer = grain.RegisterGrainTimer(
+                static (slot, _) =>
+                {
+                    slot.OnRefreshDue();
+                    return Task.CompletedTask;
+                },
+                this,
+                new GrainTimerCreationOptions(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = false });
+        }
+
+        public void StopRefreshTimer()
+        {
+            _refreshTimer?.Dispose();
+            _refreshTimer = null;
+        }
+
+        private void OnRefreshDue()
+        {
+            StopRefreshTimer();
+            // The slot may have gone since the timer was set (a failed exchange after an invalidation).
+            if (grain.FindSlot(scope) == this)
+                RenewIfInUse();
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} was re-provisioned by an operator")]

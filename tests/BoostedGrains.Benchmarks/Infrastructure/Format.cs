@@ -13,6 +13,21 @@ public static class Format
 
     public static string Ratio(double ratio) => double.IsFinite(ratio) ? ratio.ToString(ratio >= 10 ? "N1" : "N2", Invariant) : "n/a";
 
+    /// <summary>
+    /// A ratio against a limit the subject cannot physically exceed (its baseline does strictly less work, or is the
+    /// machine's ceiling): above 1.0 the baseline was disturbed, so it is a failed measurement, not a result.
+    /// </summary>
+    public static string Fraction(double ratio) => ratio > 1.0 ? $"FAILED measurement ({Ratio(ratio)} > 1.0)" : Ratio(ratio);
+
+    /// <summary>Min / median / max of per-repetition fractions (see <see cref="Fraction"/>).</summary>
+    public static string Fractions(IReadOnlyList<double> ratios)
+    {
+        var sorted = ratios.Order().ToArray();
+        var median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        var text = $"{Ratio(sorted[0])} / {Ratio(median)} / {Ratio(sorted[^1])}";
+        return sorted[^1] > 1.0 ? $"{text} (FAILED measurement: a ratio above 1.0)" : text;
+    }
+
     public static string Count(double n) => n.ToString("N0", Invariant);
 
     public static string Bytes(double bytes) => bytes >= 10_240 ? (bytes / 1024).ToString("N1", Invariant) + " KiB" : bytes.ToString("N0", Invariant) + " B";

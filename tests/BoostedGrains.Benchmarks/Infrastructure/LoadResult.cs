@@ -10,13 +10,19 @@ public sealed class LoadResult
     public long Errors { get; private set; }
     public TimeSpan Elapsed { get; private set; }
 
+    /// <summary>Managed bytes the whole process allocated while measuring (client, silo and load alike).</summary>
+    public long AllocatedBytes { get; private set; }
+
+    public double BytesPerCall => Calls == 0 ? double.NaN : (double)AllocatedBytes / Calls;
+
     public double PerSecond => Calls / Elapsed.TotalSeconds;
     public double P50Ms => Percentile(0.50);
     public double P99Ms => Percentile(0.99);
 
-    public void Add(TimeSpan elapsed, long errors, IEnumerable<List<long>> latencies)
+    public void Add(TimeSpan elapsed, long errors, IEnumerable<List<long>> latencies, long allocatedBytes)
     {
         Elapsed += elapsed;
+        AllocatedBytes += allocatedBytes;
         Errors += errors;
         foreach (var worker in latencies)
         {
@@ -26,7 +32,7 @@ public sealed class LoadResult
         _sorted = false;
     }
 
-    public string Describe(string unit) => $"{Format.Rate(PerSecond)} {unit}/s, p50 {Format.Ms(P50Ms)}, p99 {Format.Ms(P99Ms)}"
+    public string Describe(string unit) => $"{Format.Rate(PerSecond)} {unit}/s, p50 {Format.Ms(P50Ms)}, p99 {Format.Ms(P99Ms)}, {Format.Bytes(BytesPerCall)} allocated per call"
         + (Errors > 0 ? $", {Errors:N0} errors" : "");
 
     private double Percentile(double p)

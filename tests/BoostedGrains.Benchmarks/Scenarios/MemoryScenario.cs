@@ -24,6 +24,12 @@ public static class MemoryScenario
         var empty = Heap();
         var failed = await UserGrains.FetchAllAsync(cluster.Client, users, parallel: 256);
         var active = Heap();
+        if (settings.HoldMemory > TimeSpan.Zero)
+        {
+            // For a heap profile of the active grains: dotnet-gcdump collect -p <pid>.
+            Console.WriteLine($"  holding {count:N0} active user grains for {settings.HoldMemory.TotalSeconds:N0} s (pid {Environment.ProcessId})");
+            await Task.Delay(settings.HoldMemory);
+        }
         await UserGrains.DeactivateAllAsync(cluster.Client, TimeSpan.FromMinutes(5));
         var released = Heap();
         cluster.SetBoostedLatency(settings.BoostedLatencyMs);
@@ -33,7 +39,7 @@ public static class MemoryScenario
         var perEntry = await CacheEntryBytesAsync(count, tokenLength);
         var perNoop = await NoopActivationBytesAsync(cluster.Client, count);
         report.Row("5", $"memory per active user grain holding a token, {count:N0} users",
-            $"{Format.Bytes(perGrain)} per grain (heap growth incl. emulator and in-memory storage: {Format.Bytes(gross)} per user)"
+            $"{Format.Bytes(perGrain)} per grain, {Format.Bytes(perGrain - perNoop)} beyond a no-op activation (heap growth incl. emulator and in-memory storage: {Format.Bytes(gross)} per user)"
             + (failed > 0 ? $", FAILED: {failed:N0}" : ""),
             $"per-app-server cache entry: {Format.Bytes(perEntry)} (a no-op grain activation: {Format.Bytes(perNoop)})", Format.Ratio(perGrain / perEntry));
         if (settings.Mode == "quick")

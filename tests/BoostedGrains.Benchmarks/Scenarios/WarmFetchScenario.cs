@@ -28,24 +28,26 @@ public static class WarmFetchScenario
 
         foreach (var callers in grainRows ? settings.GrainConcurrency : [])
         {
-            var (noop, token) = await ClosedLoop.PairedAsync(callers, settings.WarmupPerSide, settings.MeasurePerSide, settings.Slices,
+            var (noop, token, ratios) = ClosedLoop.Summarize(await ClosedLoop.PairedAsync(
+                callers, settings.WarmupPerSide, settings.MeasurePerSide, settings.Slices, settings.Repetitions,
                 // References are made per call, as an app server does with the user of each request.
                 i => client.GetGrain<INoopGrain>(users[i % users.Length]).PingAsync(),
-                i => client.GetUserTokenGrain(users[i % users.Length]).GetAccessTokenAsync());
+                i => client.GetUserTokenGrain(users[i % users.Length]).GetAccessTokenAsync()));
             report.Row("1", $"warm fetch, Orleans client, {callers} caller{(callers == 1 ? "" : "s")}",
-                token.Describe("calls"), "no-op grain call: " + noop.Describe("calls"), Format.Ratio(token.PerSecond / noop.PerSecond));
+                token.Describe("calls"), "no-op grain call: " + noop.Describe("calls"), ratios);
         }
 
-        if (httpRow)
-            await MeasureHttpAsync(settings, report, cluster, users);
+        foreach (var callers in httpRow ? settings.HttpConcurrency : [])
+            await MeasureHttpAsync(settings, report, cluster, users, callers);
 
         var exchanges = cluster.UserExchanges() - exchangesBefore;
-        report.Note($"Rows 1-2: {users.Length:N0} warm users called in turn; {exchanges:N0} exchanges happened while measuring (warm means none).");
+        report.Note($"Rows 1-2: {users.Length:N0} warm users called in turn; {exchanges:N0} exchanges happened while measuring (warm means none). "
+            + $"Each pair is measured {settings.Repetitions} times after one warm-up; the ratio is min / median / max over them, the figures are "
+            + "the median repetition's. Allocated bytes per call count the whole process (load generator, client, silo) and are the robust figure.");
     }
 
-    private static async Task MeasureHttpAsync(BenchSettings settings, Report report, BenchCluster cluster, string[] users)
+    private static async Task MeasureHttpAsync(BenchSettings settings, Report report, BenchCluster cluster, string[] users, int callers)
     {
-        var callers = settings.HttpConcurrency;
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = callers, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var http = new HttpClient(handler) { BaseAddress = cluster.SiloUrls[0] };
         var auth = new AuthenticationHeaderValue("Bearer", cluster.ApiKey);
@@ -62,10 +64,10 @@ public static class WarmFetchScenario
                 throw new HttpRequestException($"{path} answered {(int)response.StatusCode}.");
         }
 
-        var (noop, token) = await ClosedLoop.PairedAsync(callers, settings.WarmupPerSide, settings.MeasurePerSide, settings.Slices,
+        var (noop, token, ratios) = ClosedLoop.Summarize(await ClosedLoop.PairedAsync(
+            callers, settings.WarmupPerSide, settings.MeasurePerSide, settings.Slices, settings.Repetitions,
             _ => PostAsync(BenchCluster.NoopPath),
-            i => PostAsync(tokenPaths[i % tokenPaths.Length]));
-        report.Row("2", $"warm fetch, HTTP token API, {callers} callers", token.Describe("req"),
-            "no-op endpoint: " + noop.Describe("req"), Format.Ratio(token.PerSecond / noop.PerSecond));
+            i => PostAsync(tokenPaths[i % tokenPaths.Length])));
+        report.Row("2", $"warm fetch, HTTP token API, {callers} callers", token.Describe("req"), "no-op endpoint: " + noop.Describe("req"), ratios);
     }
 }
