@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-
 namespace BoostedGrains.Hosting.Tests.Infrastructure;
 
 /// <summary>
@@ -8,69 +5,34 @@ namespace BoostedGrains.Hosting.Tests.Infrastructure;
 /// call). Each call gets a number of tries within a time budget; counts calls, tries and calls that failed even so, and
 /// keeps the slowest call.
 /// </summary>
-internal sealed class AppServerLoad
+internal sealed class AppServerLoad : CallerLoops
 {
     private static readonly TimeSpan PauseBetweenTries = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan Pacing = TimeSpan.FromMilliseconds(20);
 
     private readonly Func<string, CancellationToken, Task> _call;
-    private readonly string[] _users;
     private readonly int _tries;
     private readonly TimeSpan _budget;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly ConcurrentDictionary<string, int> _errors = new();
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly List<Task> _workers;
-    private long _next, _calls, _retried, _failed, _maxCallMs;
+    private long _retried, _failed, _maxCallMs;
 
-    private AppServerLoad(Func<string, CancellationToken, Task> call, string[] users, int callers, int tries, TimeSpan budget)
+    private AppServerLoad(Func<string, CancellationToken, Task> call, string[] users, int callers, int tries, TimeSpan budget) : base(users)
     {
         _call = call;
-        _users = users;
         _tries = tries;
         _budget = budget;
-        _workers = Enumerable.Range(0, callers).Select(_ => Task.Run(WorkAsync)).ToList();
+        StartCallers(callers);
     }
 
     /// <summary>Starts <paramref name="callers"/> loops; <paramref name="call"/> throws when a try fails.</summary>
     public static AppServerLoad Start(Func<string, CancellationToken, Task> call, IEnumerable<string> users, int callers, int tries, TimeSpan budget) =>
         new(call, [.. users], callers, tries, budget);
 
-    public long Now => _clock.ElapsedMilliseconds;
-
-    public long Calls => Interlocked.Read(ref _calls);
-
-    /// <summary>Waits, with a deadline, until <paramref name="calls"/> more calls have succeeded.</summary>
-    public async Task WaitForCallsAsync(long calls, TimeSpan timeout)
-    {
-        var target = Calls + calls;
-        var deadline = Now + (long)timeout.TotalMilliseconds;
-        while (Calls < target)
-        {
-            if (Now > deadline)
-                throw new TimeoutException($"Only {Calls} of {target} calls succeeded within {timeout}. Errors: {string.Join("; ", _errors.Keys)}");
-            await Task.Delay(50);
-        }
-    }
-
     public async Task<Result> StopAsync()
     {
-        _stop.Cancel();
-        await Task.WhenAll(_workers);
-        return new Result(Calls, Interlocked.Read(ref _retried), Interlocked.Read(ref _failed), Interlocked.Read(ref _maxCallMs), [.. _errors.Keys]);
+        await StopCallersAsync();
+        return new Result(Calls, Interlocked.Read(ref _retried), Interlocked.Read(ref _failed), Interlocked.Read(ref _maxCallMs), [.. Errors.Keys]);
     }
 
-    private async Task WorkAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            var user = _users[Interlocked.Increment(ref _next) % _users.Length];
-            await CallAsync(user);
-            await Task.Delay(Pacing);
-        }
-    }
-
-    private async Task CallAsync(string user)
+    protected override async Task CallAsync(string user)
     {
         var started = Now;
         using var budget = new CancellationTokenSource(_budget);
@@ -79,7 +41,7 @@ internal sealed class AppServerLoad
             try
             {
                 await _call(user, budget.Token);
-                Interlocked.Increment(ref _calls);
+                Succeeded();
                 if (attempt > 1)
                     Interlocked.Increment(ref _retried);
                 var took = Now - started;
@@ -89,7 +51,7 @@ internal sealed class AppServerLoad
             }
             catch (Exception error)
             {
-                _errors.TryAdd($"try {attempt}: {error.GetType().Name}: {error.Message}", 0);
+                Errors.TryAdd($"try {attempt}: {error.GetType().Name}: {error.Message}", 0);
                 if (attempt == _tries || budget.IsCancellationRequested)
                 {
                     Interlocked.Increment(ref _failed);
