@@ -46,9 +46,10 @@ public sealed class RefreshAheadTests(RefreshAheadTests.Fixture boosted) : IClas
         var exchanges = boosted.Emulator.GetStats().Exchanges[(await grain.GetStatusAsync()).BoostedUserId!];
         Assert.Equal(0, expiredOnReceipt);
         Assert.Equal(1, served.Sum(("kind", "user"), ("outcome", "waited")));
-        // Renewed at 50-60 % of each 4 s lifetime (plus the exchange's own time) over 12 s: 4 to 6 renewals after the
-        // first exchange.
-        Assert.InRange(exchanges, 5, 7);
+        // Over 12 s each token must be replaced before its margin (3.6 s after it was obtained), so at least 3 renewals
+        // follow the first exchange; none starts before 50 % of a lifetime (2 s), so at most 6 do. The exchange's own
+        // time on a loaded machine decides where in that range a run lands.
+        Assert.InRange(exchanges, 4, 7);
         Assert.Equal(exchanges, tokens.Count);
     }
 
