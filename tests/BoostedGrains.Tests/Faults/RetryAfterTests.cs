@@ -123,8 +123,10 @@ public sealed class RetryAfterTests(RetryAfterTests.Fixture boosted, ITestOutput
                 $"a retry came {gap.TotalMilliseconds:0} ms after a 429 that asked for {answer.RetryAfterSeconds} s");
         }
 
-        // The cluster backs off: its request rate falls far below what the same callers sent when Boosted was healthy.
-        Assert.True(limited.RequestsPerSecond < healthy.RequestsPerSecond / 2,
+        // The cluster backs off: its request rate stays within a few times Boosted's limit (the same 8 callers send
+        // hundreds a second to a healthy Boosted). Not compared with the healthy phase's rate, which a stall of a loaded
+        // machine during its 2 s can bring down to a few a second.
+        Assert.True(limited.RequestsPerSecond <= 5 * Limit,
             $"healthy {healthy.RequestsPerSecond:0.0}/s, limited {limited.RequestsPerSecond:0.0}/s");
         Assert.True(limited.Served > 0);
         var accepted = requests.Count(r => r.Status == 200);
