@@ -35,8 +35,9 @@ public sealed class AdoptionTests(AdoptionTests.Fixture boosted) : IClassFixture
         var after = boosted.Emulator.GetStats();
         var status = await boosted.Client.GetUserTokenGrain(user).GetStatusAsync();
         Assert.Equal(userId, status.BoostedUserId);
-        Assert.Equal(orgId, await boosted.Client.GetGrain<IOrgGrain>(orgExternalId).GetBoostedIdAsync());
-        Assert.Equal(new WorkspaceInfo(workspace, workspaceId, orgId), await boosted.Client.GetGrain<IAccountGrain>(workspace).GetInfoAsync());
+        // The hierarchy grains are silo-only: read them through a silo's grain factory.
+        Assert.Equal(orgId, await boosted.SiloGrains.GetGrain<IOrgGrain>(orgExternalId).GetBoostedIdAsync());
+        Assert.Equal(new WorkspaceInfo(workspace, workspaceId, orgId), await boosted.SiloGrains.GetGrain<IAccountGrain>(workspace).GetInfoAsync());
         Assert.Equal(1, after.Exchanges[userId]);
         Assert.Equal(3, after.Conflicts - before.Conflicts);
         Assert.Equal(before.Creates, after.Creates);

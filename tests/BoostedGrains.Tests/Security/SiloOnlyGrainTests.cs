@@ -1,4 +1,5 @@
 using BoostedGrains.Errors;
+using BoostedGrains.Hierarchy;
 using BoostedGrains.Keys;
 using BoostedGrains.Tests.Infrastructure;
 using BoostedGrains.Tokens;
@@ -6,8 +7,9 @@ using BoostedGrains.Tokens;
 namespace BoostedGrains.Tests.Security;
 
 /// <summary>
-/// The management token, the key ring and user re-provisioning answer only callers inside the silos: an Orleans
-/// client (what any process reaching the gateway can run) is refused, with nothing done.
+/// The management token, the key ring, the organization and workspace grains and user re-provisioning answer only
+/// callers inside the silos: an Orleans client (what any process reaching the gateway can run) is refused, with nothing
+/// done.
 /// </summary>
 public sealed class SiloOnlyGrainTests(BoostedCluster boosted) : IClassFixture<BoostedCluster>
 {
@@ -24,6 +26,10 @@ public sealed class SiloOnlyGrainTests(BoostedCluster boosted) : IClassFixture<B
         ["IKeyRingGrain.ImportAsync"] = g => g.GetKeyRing().ImportAsync(null!),
         ["IKeyRingGrain.ListKeysAsync"] = g => g.GetKeyRing().ListKeysAsync(),
         ["IUserTokenAdminGrain.ReprovisionAsync"] = g => g.GetGrain<IUserTokenAdminGrain>("silo-only-user").ReprovisionAsync(),
+        ["IOrgGrain.EnsureCreatedAsync"] = g => g.GetGrain<IOrgGrain>("silo-only-org").EnsureCreatedAsync(),
+        ["IOrgGrain.GetBoostedIdAsync"] = g => g.GetGrain<IOrgGrain>("silo-only-org").GetBoostedIdAsync(),
+        ["IAccountGrain.EnsureCreatedAsync"] = g => g.GetGrain<IAccountGrain>("silo-only-ws").EnsureCreatedAsync(),
+        ["IAccountGrain.GetInfoAsync"] = g => g.GetGrain<IAccountGrain>("silo-only-ws").GetInfoAsync(),
     };
 
     private static IManagementTokenGrain Management(IGrainFactory grains) =>

@@ -1,9 +1,12 @@
+using BoostedGrains.Security;
+
 namespace BoostedGrains.Hierarchy;
 
 /// <summary>
 /// A Boosted Workspace, which the partner calls an account (key: the partner's external workspace ID), created in
-/// Boosted at most once, under its organization.
+/// Boosted at most once, under its organization. Internal to the silos: it creates in Boosted with the management token.
 /// </summary>
+[SiloCallersOnly]
 public interface IAccountGrain : IGrainWithStringKey
 {
     /// <summary>
