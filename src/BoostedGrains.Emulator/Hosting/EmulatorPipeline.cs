@@ -5,7 +5,7 @@ using BoostedGrains.Emulator.Stats;
 namespace BoostedGrains.Emulator.Hosting;
 
 /// <summary>Wraps every emulator endpoint: injects faults, counts, logs one line and turns unexpected errors into a 500.</summary>
-internal sealed class EmulatorPipeline(FaultState faults, StatsCounters stats, EmulatorClock clock, ILogger<EmulatorPipeline> logger)
+internal sealed partial class EmulatorPipeline(FaultState faults, StatsCounters stats, EmulatorClock clock, ILogger<EmulatorPipeline> logger)
 {
     public RequestDelegate Wrap(RequestKind kind, Func<HttpContext, Task> handler) => ctx => RunAsync(ctx, kind, handler);
 
@@ -30,7 +30,7 @@ internal sealed class EmulatorPipeline(FaultState faults, StatsCounters stats, E
         }
         catch (Exception ex) when (!ctx.Response.HasStarted)
         {
-            logger.LogError(ex, "Unhandled error in {Method} {Path}", ctx.Request.Method, ctx.Request.Path);
+            LogUnhandled(logger, ex, ctx.Request.Method, ctx.Request.Path.Value);
             await Responses.FailureAsync(ctx, StatusCodes.Status500InternalServerError, "internal emulator error");
         }
         finally
@@ -48,13 +48,14 @@ internal sealed class EmulatorPipeline(FaultState faults, StatsCounters stats, E
         }
 
         // Only method, path and status: never the query, headers or body, which may carry tokens and secrets.
-        logger.LogInformation(
-            "{Method} {Path} {Status} {ElapsedMs:0.0} ms",
-            ctx.Request.Method,
-            ctx.Request.Path.Value,
-            status,
-            Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        LogRequest(logger, ctx.Request.Method, ctx.Request.Path.Value, status, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error in {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string? path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path} {Status} {ElapsedMs:0.0} ms")]
+    private static partial void LogRequest(ILogger logger, string method, string? path, int status, double elapsedMs);
 
     /// <summary>Applies latency, outage, rate limit and error rate; returns true when a fault already answered.</summary>
     private async Task<bool> InjectFaultAsync(HttpContext ctx, RequestKind kind)

@@ -1,29 +1,33 @@
 namespace BoostedGrains.Emulator.Hosting;
 
 /// <summary>Tells a partner where the emulator listens and which client IDs it knows (never a secret).</summary>
-internal static class StartupBanner
+internal static partial class StartupBanner
 {
     public static void Log(IServiceProvider services)
     {
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("BoostedGrains.Emulator");
         var registry = services.GetRequiredService<PartnerRegistry>();
         var tokenEndpoint = registry.DefaultAudience();
-        logger.LogInformation("Boosted emulator listening: token endpoint {TokenEndpoint}", tokenEndpoint);
+        LogListening(logger, tokenEndpoint);
         if (registry.All.Count == 0)
         {
-            logger.LogWarning(
-                "No partner configured: set Emulator__Partners__0__ClientId, __ClientSecret and __JwksUri (see src/BoostedGrains.Emulator/README.md)");
+            LogNoPartner(logger);
             return;
         }
 
         foreach (var partner in registry.All)
         {
-            logger.LogInformation(
-                "Partner {ClientId}: jwks_uri {JwksUri}, audience {Audience}, scopes {Scopes}",
-                partner.ClientId,
-                partner.JwksUri,
-                registry.AudienceOf(partner),
-                partner.AllowedScopes);
+            LogPartner(logger, partner.ClientId, partner.JwksUri, registry.AudienceOf(partner), partner.AllowedScopes);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Boosted emulator listening: token endpoint {TokenEndpoint}")]
+    private static partial void LogListening(ILogger logger, string tokenEndpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "No partner configured: set Emulator__Partners__0__ClientId, __ClientSecret and __JwksUri (see src/BoostedGrains.Emulator/README.md)")]
+    private static partial void LogNoPartner(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partner {ClientId}: jwks_uri {JwksUri}, audience {Audience}, scopes {Scopes}")]
+    private static partial void LogPartner(ILogger logger, string clientId, Uri? jwksUri, string audience, string scopes);
 }

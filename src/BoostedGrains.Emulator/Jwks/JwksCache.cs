@@ -7,7 +7,7 @@ namespace BoostedGrains.Emulator.Jwks;
 
 /// <summary>Fetches and caches partner JWKS documents the way common verifiers do (docs/boosted-api.md §2): a cache with a lifetime,
 /// synchronous fill when empty or expired, and an unknown <c>kid</c> that only requests a throttled background refetch.</summary>
-internal sealed class JwksCache(EmulatorOptions options, EmulatorClock clock, StatsCounters stats, ILogger<JwksCache> logger) : IDisposable
+internal sealed partial class JwksCache(EmulatorOptions options, EmulatorClock clock, StatsCounters stats, ILogger<JwksCache> logger) : IDisposable
 {
     /// <summary>The minimum time between two refetches caused by unknown <c>kid</c>s, as in Microsoft.IdentityModel's ConfigurationManager.</summary>
     public static readonly TimeSpan UnknownKidRefreshInterval = TimeSpan.FromMinutes(5);
@@ -103,7 +103,7 @@ internal sealed class JwksCache(EmulatorOptions options, EmulatorClock clock, St
             using var response = await _http.GetAsync(partner.JwksUri, CancellationToken.None);
             if (!response.IsSuccessStatusCode)
             {
-                logger.LogWarning("JWKS fetch for partner {ClientId} answered {Status}", partner.ClientId, (int)response.StatusCode);
+                LogFetchAnswered(logger, partner.ClientId, (int)response.StatusCode);
                 return null;
             }
 
@@ -121,8 +121,14 @@ internal sealed class JwksCache(EmulatorOptions options, EmulatorClock clock, St
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ArgumentException or System.Text.Json.JsonException or ObjectDisposedException)
         {
-            logger.LogWarning("JWKS fetch for partner {ClientId} failed: {Error}", partner.ClientId, ex.GetType().Name);
+            LogFetchFailed(logger, partner.ClientId, ex.GetType().Name);
             return null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "JWKS fetch for partner {ClientId} answered {Status}")]
+    private static partial void LogFetchAnswered(ILogger logger, string clientId, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "JWKS fetch for partner {ClientId} failed: {Error}")]
+    private static partial void LogFetchFailed(ILogger logger, string clientId, string error);
 }
