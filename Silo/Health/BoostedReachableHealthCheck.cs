@@ -9,7 +9,9 @@ namespace BoostedGrains.Silo.Health;
 /// Healthy while Boosted answered recently, Degraded otherwise: never a reason to take the silo out of rotation, which
 /// still serves every token it holds (a Boosted outage reaches every silo alike). When the last call failed and no call
 /// succeeded within the window, it probes the token endpoint with an empty request (no credentials: a working Boosted
-/// answers 400), at most once per window, so that an idle silo still notices when Boosted is back.
+/// answers 400), at most once per window, so that an idle silo still notices when Boosted is back. A silo whose own
+/// calls (or the circuit breaker's half-open probes) failed within the window does not probe: those calls already
+/// find out, and an outage should cost Boosted no extra request.
 /// </summary>
 public sealed class BoostedReachableHealthCheck(
     BoostedReachability reachability, IHttpClientFactory clients, IOptions<BoostedOptions> boosted,
@@ -26,7 +28,7 @@ public sealed class BoostedReachableHealthCheck(
         var now = time.GetUtcNow();
         if (reachability.LastFailure is not { } failure || reachability.LastSuccess >= failure || now - reachability.LastSuccess <= window)
             return HealthCheckResult.Healthy();
-        if (now.UtcTicks - Interlocked.Read(ref _lastProbeTicks) >= window.Ticks)
+        if (now - failure >= window && now.UtcTicks - Interlocked.Read(ref _lastProbeTicks) >= window.Ticks)
         {
             Interlocked.Exchange(ref _lastProbeTicks, now.UtcTicks);
             reachability.Record(await ProbeAsync(cancellationToken));

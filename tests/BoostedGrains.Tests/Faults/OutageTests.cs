@@ -109,6 +109,7 @@ public sealed class OutageTests(SiloHostFixture silo, ITestOutputHelper output) 
         var probes = Failed503(after) - opened.Failed;
         var probesPerSecond = probes / (outageLength - opened.At).TotalSeconds;
         Assert.True(probesPerSecond <= 1.0, $"Boosted received {probes} requests in the {(outageLength - opened.At).TotalSeconds:0} s after the breaker opened");
+        Assert.True(requestsDuringOutage / outageLength.TotalSeconds <= 1.0, $"Boosted received {requestsDuringOutage} requests in the {outageLength.TotalSeconds:0} s outage");
         Assert.True(lag is not null && lag <= RecoveryBound + LoadedMachineSlack, $"the first new user after recovery was served after {lag?.TotalMilliseconds:0} ms");
 
         const string fault = "4. 35 s outage, defaults";
