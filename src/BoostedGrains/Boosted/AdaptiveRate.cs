@@ -4,9 +4,12 @@ namespace BoostedGrains.Boosted;
 /// Paces the requests one silo sends to one Boosted API, at a rate found by AIMD because Boosted does not publish its
 /// limits. It starts at <see cref="InitialRate"/> and grows by one request a second per good answer (doubling each
 /// second while every permit is used) until Boosted first answers 429 (slow start); from then on it grows additively,
-/// by a twentieth of the rate it was cut to (at least one request a second) per second of good answers, and each 429
-/// cuts it by a fifth; the first 429 cuts it to four fifths of what Boosted accepted over the last second. It never
-/// grows past twice what is used (an idle silo does not build up a rate it never tried), nor past the optional ceiling.
+/// by a step per second of good answers, and each 429 cuts it by a fifth; the first 429 cuts it to four fifths of what
+/// Boosted accepted over the last second. The step starts at a twentieth of the rate it was cut to (at least one request
+/// a second) and doubles with each further second without a 429 (up to half the rate), so a silo whose share of
+/// Boosted's limit grew (another silo went quiet) finds it within seconds, while one next to the limit creeps up to it.
+/// It never grows past twice what is used (an idle silo does not build up a rate it never tried), nor past the optional
+/// ceiling.
 /// </summary>
 /// <remarks>
 /// System.Threading.RateLimiting's token bucket takes its rate once, at construction, and cannot be retuned while
@@ -36,6 +39,7 @@ internal sealed class AdaptiveRate
     private long _generation;
     private CancellationTokenSource _schedule = new();
     private long _second;
+    private long _cutSecond;
     private int _acceptedThisSecond;
     private int _acceptedLastSecond;
 
@@ -107,6 +111,7 @@ internal sealed class AdaptiveRate
             var from = _slowStart ? Math.Clamp(Math.Max(_acceptedLastSecond, _acceptedThisSecond), _rate / 2, _rate) : _rate;
             _rate = Math.Max(MinimumRate, Decrease * from);
             _step = Math.Max(MinimumStep, StepShare * _rate);
+            _cutSecond = _second;
             _slowStart = false;
         }
         // Outside the lock: the waiters it wakes reserve again.
@@ -115,12 +120,15 @@ internal sealed class AdaptiveRate
 
     private double Now() => _time.GetElapsedTime(_origin).TotalSeconds;
 
-    // Two one-second buckets: enough to tell what Boosted accepted lately without keeping every answer.
+    // Two one-second buckets: enough to tell what Boosted accepted lately without keeping every answer. A second that
+    // ends with good answers and no cut doubles the additive step.
     private void Roll()
     {
         var second = (long)Now();
         if (second != _second)
         {
+            if (!_slowStart && _second > _cutSecond && _acceptedThisSecond > 0)
+                _step = Math.Max(MinimumStep, Math.Min(2 * _step, _rate / 2));
             _acceptedLastSecond = second == _second + 1 ? _acceptedThisSecond : 0;
             _acceptedThisSecond = 0;
             _second = second;

@@ -91,4 +91,34 @@ public sealed class AdaptiveRateTests
             busy.Accepted();
         Assert.Equal(30, busy.Rate, 6);
     }
+
+    [Fact]
+    public void Each_second_of_good_answers_without_a_429_doubles_the_additive_step()
+    {
+        var rate = new AdaptiveRate(_time, ceiling: null);
+        // Nothing accepted yet: cut to 0.8 × half the starting rate (8), with the minimum step of 1 request a second.
+        rate.Limited(rate.Reserve().Generation);
+        var growth = new List<double>();
+        for (var second = 0; second < 5; second++)
+        {
+            var before = rate.Rate;
+            for (var i = 0; i < (int)before; i++)
+                rate.Accepted();
+            growth.Add(rate.Rate - before);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        // The second of the cut and the next grow by one step; each further second doubles it (a second of answers at
+        // a growing rate, counted in whole answers, adds a little under one step).
+        Assert.All(growth.Take(2), g => Assert.InRange(g, 0.8, 1.0));
+        for (var second = 2; second < growth.Count; second++)
+            Assert.InRange(growth[second] / growth[second - 1], 1.6, 2.1);
+
+        // A 429 starts over from the minimum step.
+        rate.Limited(rate.Reserve().Generation);
+        var cut = rate.Rate;
+        for (var i = 0; i < (int)cut; i++)
+            rate.Accepted();
+        Assert.InRange(rate.Rate - cut, 0.9, 1.1);
+    }
 }

@@ -12,7 +12,7 @@ namespace BoostedGrains.Tests.Faults;
 public sealed class RateLimitStormTests(RateLimitStormTests.Fixture boosted, ITestOutputHelper output) : IClassFixture<RateLimitStormTests.Fixture>
 {
     private const double Limit = 25;
-    private const int Users = 200;
+    private const int Users = 400;
 
     public sealed class Fixture : ProxiedCluster
     {
@@ -40,7 +40,7 @@ public sealed class RateLimitStormTests(RateLimitStormTests.Fixture boosted, ITe
         // Boosted's capacity over the storm: its rate for the duration, plus the one second's worth its bucket holds at the start.
         var duration = requests.Max(r => r.AnsweredAt) - requests.Min(r => r.ReceivedAt);
         var utilization = accepted / (Limit * (duration.TotalSeconds + 1));
-        const string fault = "3. cold storm, 200 new users, limit 25/s unknown to the silos, defaults";
+        const string fault = "3. cold storm, 400 new users, limit 25/s unknown to the silos, defaults";
         FaultFigures.Record(output, fault, "token requests / accepted / 429", $"{requests.Count} / {accepted} / {limited}");
         FaultFigures.Record(output, fault, "429 per success", perSuccess);
         FaultFigures.Record(output, fault, "storm duration", duration);
