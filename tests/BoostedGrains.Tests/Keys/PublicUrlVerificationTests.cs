@@ -99,15 +99,33 @@ public sealed class PublicUrlVerificationTests
     }
 
     [Fact]
-    public async Task The_start_up_line_says_when_the_public_URL_is_not_reachable()
+    public async Task An_unreachable_public_URL_is_named_at_start_and_holds_a_due_successor_back_with_Degraded_and_one_warning()
     {
         // Nothing listens there: a URL that does not reach this cluster at all.
         var nowhere = new Uri($"http://127.0.0.1:{FreePort.Next()}/jwks.json");
         await using var silo = await StartSiloAsync(nowhere, stub: null);
+        using var admin = silo.Http(AdminOptions.DevelopmentApiKey);
+        var first = silo.Services.GetRequiredService<SigningKeyCache>().GetSigningKey().Kid;
 
         await Eventually.TrueAsync(() => silo.Services.GetRequiredService<PublicUrlVerifier>().Latest is not null, "the start-up check ran");
         var line = Assert.Single(LogCapture.Suite.Lines, l => l.Contains($"Public JWKS check: {nowhere}", StringComparison.Ordinal));
         Assert.Contains("is not reachable", line);
+
+        // The successor is published 7 s in and due at 10 s; no look ever reads the URL.
+        KeyView? successor = null;
+        await Eventually.TrueAsync(async () => (successor = (await ListKeysAsync(admin)).FirstOrDefault(k => k.Status == "AwaitingPublicUrl")) is not null,
+            "the successor is due but unseen", TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(async () => await (await silo.Http().GetAsync("/healthz/ready")).Content.ReadAsStringAsync() == "Degraded",
+            "readiness reports the held-back rotation");
+        using (var ready = await silo.Http().GetAsync("/healthz/ready"))
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal(first, silo.Services.GetRequiredService<SigningKeyCache>().GetSigningKey().Kid);
+        Assert.Null(successor!.PubliclySeenAt);
+        var warning = $"Signing key {successor.Kid} is due to sign but {nowhere}";
+        await Eventually.TrueAsync(() => LogCapture.Suite.Lines.Any(l => l.Contains(warning, StringComparison.Ordinal)), "the held-back key is warned about");
+        var looks = silo.Services.GetRequiredService<PublicUrlVerifier>().Latest!.At;
+        await Eventually.TrueAsync(() => silo.Services.GetRequiredService<PublicUrlVerifier>().Latest!.At > looks.AddSeconds(1), "the verifier looked several more times");
+        Assert.Single(LogCapture.Suite.Lines, l => l.Contains(warning, StringComparison.Ordinal));
     }
 
     // This silo's gauge only: meters are told apart by the host's IMeterFactory.
