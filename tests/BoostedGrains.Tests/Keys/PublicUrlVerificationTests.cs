@@ -29,6 +29,9 @@ public sealed class PublicUrlVerificationTests
         var cache = silo.Services.GetRequiredService<SigningKeyCache>();
         var verifier = silo.Services.GetRequiredService<PublicUrlVerifier>();
         var first = cache.GetSigningKey().Kid;
+        await Eventually.TrueAsync(() => verifier.Latest is not null, "the start-up check ran");
+        var line = Assert.Single(LogCapture.Suite.Lines, l => l.Contains($"Public JWKS check: {stub.Url}", StringComparison.Ordinal));
+        Assert.Contains($": {stub.Url} serves the ring's keys ({first})", line);
 
         using var stop = new CancellationTokenSource();
         var exchanges = TokenApiTraffic.RunAsync(silo.BaseUrl, GatewayOptions.DevelopmentApiKey, stop.Token);
@@ -63,6 +66,22 @@ public sealed class PublicUrlVerificationTests
         Assert.Equal(0, stats.Failures.GetValueOrDefault("invalid_grant"));
         Assert.Equal(0, failed);
         Assert.True(succeeded > 0);
+        // Boosted (the emulator) read its keys from the public URL, not from the silo behind it.
+        Assert.True(stub.RequestsFromVerifier > 0);
+        Assert.True(stub.RequestsFromOthers > 0);
+    }
+
+    [Fact]
+    public async Task The_embedded_default_checks_its_own_loopback_URL_and_the_start_up_line_says_it_serves_the_rings_keys()
+    {
+        await using var silo = await StartSiloAsync(publicUrl: null, stub: null);
+        var verifier = silo.Services.GetRequiredService<PublicUrlVerifier>();
+        Assert.Equal(new Uri(silo.BaseUrl, "/.well-known/jwks.json"), verifier.PublicUrl);
+        var kid = silo.Services.GetRequiredService<SigningKeyCache>().Jwks!.KeyIds.Single();
+
+        await Eventually.TrueAsync(() => verifier.Latest is not null, "the start-up check ran");
+        var line = Assert.Single(LogCapture.Suite.Lines, l => l.Contains($"Public JWKS check: {verifier.PublicUrl}", StringComparison.Ordinal));
+        Assert.Contains($": {verifier.PublicUrl} serves the ring's keys ({kid})", line);
     }
 
     [Fact]
@@ -151,13 +170,14 @@ public sealed class PublicUrlVerificationTests
         return document.RootElement.GetProperty("keys").Deserialize<List<KeyView>>()!;
     }
 
-    private static async Task<SiloHost> StartSiloAsync(Uri publicUrl, StubPublicUrl? stub)
+    // With no publicUrl, the Silo's default: its own loopback JWKS.
+    private static async Task<SiloHost> StartSiloAsync(Uri? publicUrl, StubPublicUrl? stub)
     {
         var url = TestSilo.FreeUrl();
         stub?.Origin = new Uri(url + "/.well-known/jwks.json");
         var app = await TestSilo.CreateAsync(url, "public-url",
         [
-            "--Jwks:PublicUrl", publicUrl.ToString(),
+            .. publicUrl is null ? Array.Empty<string>() : ["--Jwks:PublicUrl", publicUrl.ToString()],
             // Every duration shortened together so a rotation fits in seconds; the ratios are the defaults' (0.9 of propagation).
             // Looks every 500 ms: a run breaks after 3 missed looks, and 200 ms looks broke it on a loaded 2-core machine.
             "--Jwks:VerifyInterval", "00:00:00.500",
@@ -166,7 +186,12 @@ public sealed class PublicUrlVerificationTests
             "--KeyRing:RotationInterval", "00:00:10",
             "--KeyRing:RefreshInterval", "00:00:00.250",
             "--Emulator:JwksCacheSeconds", "1",
-        ], builder => builder.Logging.SetMinimumLevel(LogLevel.Debug).AddProvider(LogCapture.Suite));
+        ], builder =>
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Debug).AddProvider(LogCapture.Suite);
+            // Marks the verifier's looks, so that the stub tells them from Boosted's (the emulator's) fetches.
+            builder.Services.AddHttpClient(PublicUrlVerifier.HttpClientName, http => http.DefaultRequestHeaders.Add(StubPublicUrl.VerifierHeader, "1"));
+        });
         await app.StartAsync();
         var silo = new SiloHost(app, new Uri(url));
         await Eventually.TrueAsync(() => app.Services.GetRequiredService<SigningKeyCache>().IsLoaded, "the silo loaded the key ring");
