@@ -17,6 +17,7 @@ public sealed class PublicJwksReaderTests : IAsyncLifetime
     private int _requests;
     private int _revalidations;
     private string _cacheControl = "public, max-age=60";
+    private string? _age;
     private byte[] _body = JwksDocument.Create([]).Json.ToArray();
 
     public async Task InitializeAsync()
@@ -30,6 +31,8 @@ public sealed class PublicJwksReaderTests : IAsyncLifetime
             Interlocked.Increment(ref _requests);
             context.Response.Headers.CacheControl = _cacheControl;
             context.Response.Headers.ETag = "\"v1\"";
+            if (_age is not null)
+                context.Response.Headers.Age = _age;
             if (context.Request.Headers.IfNoneMatch == "\"v1\"")
             {
                 Interlocked.Increment(ref _revalidations);
@@ -65,6 +68,22 @@ public sealed class PublicJwksReaderTests : IAsyncLifetime
         Assert.Equal([key.Kid], (await reader.LookAsync(default)).ServedKids);
         Assert.Equal(2, _requests);
         Assert.Equal(1, _revalidations);
+    }
+
+    [Fact]
+    public async Task A_response_a_cache_held_already_is_fresh_only_for_max_age_less_its_Age()
+    {
+        _age = "50";
+        var reader = new PublicJwksReader(_http, _url, _time);
+
+        await reader.LookAsync(default);
+        _time.Advance(TimeSpan.FromSeconds(9));
+        await reader.LookAsync(default);
+        Assert.Equal(1, _requests);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await reader.LookAsync(default);
+        Assert.Equal(2, _requests);
     }
 
     [Fact]
