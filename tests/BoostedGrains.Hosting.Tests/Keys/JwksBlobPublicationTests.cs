@@ -1,4 +1,6 @@
+using System.Net.Http.Headers;
 using System.Text.Json;
+using Azure.Storage.Blobs;
 using BoostedGrains.Emulator;
 using BoostedGrains.Hosting.Tests.Infrastructure;
 using BoostedGrains.Keys;
@@ -47,10 +49,20 @@ public sealed class JwksBlobPublicationTests(AzuriteServer azurite)
         Assert.Equal([first, rotated.Kid], keys.Select(k => k.GetProperty("kid").GetString()));
         Assert.All(keys, key => Assert.All(key.EnumerateObject(), member => Assert.Contains(member.Name, PublicMembers)));
 
-        var stats = silo.App.Services.GetRequiredService<BoostedEmulatorServer>().GetStats();
-        Assert.Equal(0, stats.Failures.GetValueOrDefault("invalid_grant"));
+        var emulator = silo.App.Services.GetRequiredService<BoostedEmulatorServer>();
+        Assert.Equal(0, emulator.GetStats().Failures.GetValueOrDefault("invalid_grant"));
         Assert.Equal(0, failed);
         Assert.True(succeeded > 0);
+
+        // Boosted read the blob, not the silo: with the blob emptied behind the silos' back, it rejects new assertions.
+        await new BlobClient(azurite.BlobConnectionString, container, "jwks.json").UploadAsync(new BinaryData(JwksDocument.Create([]).Json), overwrite: true);
+        using var gateway = new HttpClient { BaseAddress = silo.BaseUrl };
+        gateway.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GatewayOptions.DevelopmentApiKey);
+        await Eventually.TrueAsync(async () =>
+        {
+            using var _ = await gateway.PostAsync($"/v1/users/after-{Guid.NewGuid():N}/token", null);
+            return emulator.GetStats().Failures.GetValueOrDefault("invalid_grant") > 0;
+        }, "Boosted rejects assertions once the blob lacks their key");
     }
 
     private static async Task<IReadOnlyList<string?>> BlobKidsAsync(HttpClient http, Uri blob)

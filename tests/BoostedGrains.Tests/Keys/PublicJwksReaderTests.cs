@@ -16,7 +16,8 @@ public sealed class PublicJwksReaderTests : IAsyncLifetime
     private Uri _url = null!;
     private int _requests;
     private int _revalidations;
-    private string _cacheControl = "public, max-age=60";
+    private string? _cacheControl = "public, max-age=60";
+    private string? _age;
     private byte[] _body = JwksDocument.Create([]).Json.ToArray();
 
     public async Task InitializeAsync()
@@ -28,8 +29,13 @@ public sealed class PublicJwksReaderTests : IAsyncLifetime
         _server.MapGet("/jwks.json", async (HttpContext context) =>
         {
             Interlocked.Increment(ref _requests);
-            context.Response.Headers.CacheControl = _cacheControl;
+            if (_cacheControl is not null)
+                context.Response.Headers.CacheControl = _cacheControl;
+            else
+                context.Response.Headers.Expires = (DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30)).ToString("R");
             context.Response.Headers.ETag = "\"v1\"";
+            if (_age is not null)
+                context.Response.Headers.Age = _age;
             if (context.Request.Headers.IfNoneMatch == "\"v1\"")
             {
                 Interlocked.Increment(ref _revalidations);
@@ -65,6 +71,39 @@ public sealed class PublicJwksReaderTests : IAsyncLifetime
         Assert.Equal([key.Kid], (await reader.LookAsync(default)).ServedKids);
         Assert.Equal(2, _requests);
         Assert.Equal(1, _revalidations);
+    }
+
+    [Fact]
+    public async Task A_response_a_cache_held_already_is_fresh_only_for_max_age_less_its_Age()
+    {
+        _age = "50";
+        var reader = new PublicJwksReader(_http, _url, _time);
+
+        await reader.LookAsync(default);
+        _time.Advance(TimeSpan.FromSeconds(9));
+        await reader.LookAsync(default);
+        Assert.Equal(1, _requests);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await reader.LookAsync(default);
+        Assert.Equal(2, _requests);
+    }
+
+    [Fact]
+    public async Task Without_Cache_Control_a_response_is_fresh_until_its_Expires()
+    {
+        // Expires is 30 s after the server's Date (real clock); the reader's own clock is the fake one.
+        _cacheControl = null;
+        var reader = new PublicJwksReader(_http, _url, _time);
+
+        await reader.LookAsync(default);
+        _time.Advance(TimeSpan.FromSeconds(25));
+        await reader.LookAsync(default);
+        Assert.Equal(1, _requests);
+
+        _time.Advance(TimeSpan.FromSeconds(6));
+        await reader.LookAsync(default);
+        Assert.Equal(2, _requests);
     }
 
     [Fact]

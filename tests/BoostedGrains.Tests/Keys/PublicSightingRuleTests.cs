@@ -158,6 +158,20 @@ public sealed class PublicSightingRuleTests
     }
 
     [Fact]
+    public void A_plain_rotate_now_the_public_URL_never_served_does_not_sign_once_it_has_propagated()
+    {
+        KeyTestKit.Advance(_timeline, _protector, Now);
+        var current = _timeline.SelectSigner(Now)!;
+        var rotated = NewKey(_protector);
+        _timeline.AddRotation(rotated, Now);
+        _time.Advance(_options.PropagationTime);
+        _timeline.ObservePublicUrl([current.Kid], Now);
+
+        Assert.Same(current, _timeline.SelectSigner(Now));
+        Assert.Equal(KeyStatus.AwaitingPublicUrl, _timeline.StatusOf(rotated, Now));
+    }
+
+    [Fact]
     public void The_bootstrap_key_signs_at_once_without_a_look()
     {
         KeyTestKit.Advance(_timeline, _protector, Now);

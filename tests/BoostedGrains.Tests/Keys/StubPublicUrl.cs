@@ -16,6 +16,8 @@ public sealed class StubPublicUrl : IAsyncDisposable
     private volatile byte[]? _fixed;
     private volatile byte[]? _frozen;
     private volatile bool _live;
+    private int _requestsFromVerifier;
+    private int _requestsFromOthers;
 
     private StubPublicUrl(WebApplication app, Uri url) => (_app, Url) = (app, url);
 
@@ -24,6 +26,15 @@ public sealed class StubPublicUrl : IAsyncDisposable
 
     /// <summary>Where frozen and live modes read from (the silo's own JWKS).</summary>
     public Uri? Origin { get; set; }
+
+    /// <summary>The request header that marks the cluster's own looks at the URL.</summary>
+    public const string VerifierHeader = "X-Test-Public-Url-Verifier";
+
+    /// <summary>Requests with <see cref="VerifierHeader"/>: the cluster's looks.</summary>
+    public int RequestsFromVerifier => Volatile.Read(ref _requestsFromVerifier);
+
+    /// <summary>Requests without <see cref="VerifierHeader"/>: Boosted's (the emulator's) fetches.</summary>
+    public int RequestsFromOthers => Volatile.Read(ref _requestsFromOthers);
 
     public static async Task<StubPublicUrl> StartAsync()
     {
@@ -48,6 +59,7 @@ public sealed class StubPublicUrl : IAsyncDisposable
 
     private async Task ServeAsync(HttpContext context)
     {
+        Interlocked.Increment(ref context.Request.Headers.ContainsKey(VerifierHeader) ? ref _requestsFromVerifier : ref _requestsFromOthers);
         var body = _fixed;
         if (body is null && (_live || _frozen is null))
         {

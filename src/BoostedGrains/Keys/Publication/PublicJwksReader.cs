@@ -5,8 +5,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace BoostedGrains.Keys;
 
 /// <summary>
-/// Reads a JWKS URL as an outside verifier does: a fresh cached response (<c>Cache-Control: max-age</c> less
-/// <c>Age</c>) is reused without a request; a stale one is revalidated with <c>If-None-Match</c>, and a 304 keeps it.
+/// Reads a JWKS URL as an outside verifier does: a fresh cached response (<c>Cache-Control: max-age</c>, or else
+/// <c>Expires</c>, less <c>Age</c>) is reused without a request; a stale one is revalidated with <c>If-None-Match</c>, and a 304 keeps it.
 /// So a CDN that caches for days shows here exactly as it shows to Boosted.
 /// </summary>
 internal sealed class PublicJwksReader(HttpClient http, Uri url, TimeProvider time)
@@ -47,10 +47,12 @@ internal sealed class PublicJwksReader(HttpClient http, Uri url, TimeProvider ti
     private static DateTimeOffset FreshUntil(HttpResponseMessage response, DateTimeOffset now)
     {
         var cache = response.Headers.CacheControl;
-        if (cache is null || cache.NoStore || cache.NoCache)
+        if (cache is not null && (cache.NoStore || cache.NoCache))
             return now;
-        var maxAge = cache.SharedMaxAge ?? cache.MaxAge ?? TimeSpan.Zero;
-        var left = maxAge - (response.Headers.Age ?? TimeSpan.Zero);
+        // A max-age wins over Expires (RFC 9111 §4.2.1); Expires counts from the response's own Date.
+        var lifetime = cache?.SharedMaxAge ?? cache?.MaxAge
+            ?? (response.Content.Headers.Expires is { } expires ? expires - (response.Headers.Date ?? now) : TimeSpan.Zero);
+        var left = lifetime - (response.Headers.Age ?? TimeSpan.Zero);
         return left > TimeSpan.Zero ? now + left : now;
     }
 

@@ -81,11 +81,13 @@ public sealed partial class PublicUrlVerifier : BackgroundService
         else if (!look.Reachable && previous?.Reachable != false)
             LogUnreadable(_logger, _options.PublicUrl, look.Problem);
         _latest = look;
-        if (!look.Reachable)
-            return;
         try
         {
-            var keys = await _grains.GetKeyRing().ReportPublicUrlAsync(look.ServedKids!).WaitAsync(cancellationToken);
+            // An unreadable URL says nothing about any key, so nothing is reported; a key that falls due meanwhile is
+            // held back all the same, and must show as such.
+            var ring = _grains.GetKeyRing();
+            var keys = look.Reachable ? await ring.ReportPublicUrlAsync(look.ServedKids!).WaitAsync(cancellationToken)
+                : await ring.ListKeysAsync().WaitAsync(cancellationToken);
             WarnAboutAwaitingKeys(keys);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -126,7 +128,7 @@ public sealed partial class PublicUrlVerifier : BackgroundService
     [LoggerMessage(Level = LogLevel.Warning, Message = "Jwks__PublicUrl {PublicUrl} cannot be read ({Problem}): Boosted may not be able to verify assertions; new keys wait until it serves them")]
     private static partial void LogUnreadable(ILogger logger, Uri? publicUrl, string? problem);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report what Jwks__PublicUrl served to the key ring; trying again in {Interval}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report what Jwks__PublicUrl served to the key ring, or read the ring; trying again in {Interval}")]
     private static partial void LogReportFailed(ILogger logger, Exception exception, TimeSpan interval);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Signing key {Kid} is due to sign but {PublicUrl} has not served it continuously for {Required} (Jwks__RequiredSeenFraction of KeyRing__PropagationTime): "
