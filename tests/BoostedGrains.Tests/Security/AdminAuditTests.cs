@@ -94,12 +94,14 @@ public sealed class AdminAuditTests(AdminAuditTests.Fixture silo) : IClassFixtur
     public async Task A_revocation_is_audited_and_so_is_one_of_an_unknown_key()
     {
         var kid = (await (await silo.Http.PostAsync("/admin/keys/rotate", null)).Content.ReadFromJsonAsync<JsonObject>())!["kid"]!.GetValue<string>();
+        var revokedBefore = silo.Actions.Sum(("action", "revoke"), ("outcome", "done"));
 
         Assert.Equal(HttpStatusCode.OK, (await silo.Http.PostAsync($"/admin/keys/{kid}/revoke", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await silo.Http.PostAsync("/admin/keys/no-such-kid/revoke", null)).StatusCode);
 
         AssertEvent(Assert.Single(Events("revoke", kid)), Caller, "done");
         AssertEvent(Assert.Single(Events("revoke", "no-such-kid")), Caller, "not_found");
+        Assert.Equal(revokedBefore + 1, silo.Actions.Sum(("action", "revoke"), ("outcome", "done")));
         Assert.Equal(1, silo.Actions.Sum(("action", "revoke"), ("outcome", "not_found")));
     }
 
@@ -107,10 +109,12 @@ public sealed class AdminAuditTests(AdminAuditTests.Fixture silo) : IClassFixtur
     public async Task A_reprovisioning_is_audited_with_the_user()
     {
         var user = $"audit-{Guid.NewGuid():N}";
+        var before = silo.Actions.Sum(("action", "reprovision"), ("outcome", "done"));
 
         Assert.Equal(HttpStatusCode.OK, (await silo.Http.PostAsync($"/admin/users/{user}/reprovision", null)).StatusCode);
 
         AssertEvent(Assert.Single(Events("reprovision", user)), Caller, "done");
+        Assert.Equal(before + 1, silo.Actions.Sum(("action", "reprovision"), ("outcome", "done")));
     }
 
     [Fact]
@@ -127,10 +131,12 @@ public sealed class AdminAuditTests(AdminAuditTests.Fixture silo) : IClassFixtur
         LogCapture.Suite.AddSecret(wrongKey);
         using var browser = new HttpRequestMessage(HttpMethod.Get, "/dashboard/");
         browser.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"ops:{wrongKey}")));
+        var before = silo.Actions.Sum(("action", "login_failed"), ("outcome", "refused"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await silo.Http.SendAsync(browser)).StatusCode);
 
         AssertEvent(Assert.Single(Events("login_failed", "/dashboard/")), "unknown key", "refused");
+        Assert.Equal(before + 1, silo.Actions.Sum(("action", "login_failed"), ("outcome", "refused")));
         Assert.DoesNotContain(silo.Log.Lines, line => line.Contains(wrongKey, StringComparison.Ordinal) || line.Contains(silo.AdminKey, StringComparison.Ordinal));
     }
 }
