@@ -12,7 +12,7 @@ namespace BoostedGrains.Tests.Gateway;
 /// <summary>Each API key has its own token bucket on the token API: one key over budget gets 429, the others go on.</summary>
 public sealed class TokenApiRateLimitTests : IAsyncLifetime
 {
-    // Far below the default (20,000 a second) so that the test can exhaust one bucket in a few requests; the period is
+    // Far below the default (100,000 a second) so that the test can exhaust one bucket in a few requests; the period is
     // long so that no token comes back while the test runs.
     private const int Budget = 3;
 
