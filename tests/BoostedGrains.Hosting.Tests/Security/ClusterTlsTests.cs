@@ -100,6 +100,8 @@ public sealed class ClusterTlsTests(ClusterTlsTests.TlsCluster tls) : IClassFixt
             Assert.True((await tls.Cluster.Grains.GetUserTokenGrain(user).GetStatusAsync()).Provisioned);
     }
 
+    // A real plaintext client: raw bytes would prove nothing, since a plaintext gateway closes on any bytes that are not
+    // an Orleans preamble too.
     [Fact]
     public async Task A_plaintext_orleans_client_cannot_connect()
     {
@@ -112,21 +114,6 @@ public sealed class ClusterTlsTests(ClusterTlsTests.TlsCluster tls) : IClassFixt
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => StartAppServerAsync(tls.AppServer(
             ("Tls:CertificatePath", tls.Certificates.UntrustedPath),
             ("Tls:TrustedCaPath", tls.Certificates.CaPath)), RefusedClientWait));
-    }
-
-    [Fact]
-    public async Task Plaintext_bytes_get_no_orleans_answer_from_the_gateway()
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", tls.Cluster.Settings.Silos[2].Gateway);
-        var stream = tcp.GetStream();
-        await stream.WriteAsync(new byte[64]);
-
-        var answer = new byte[64];
-        var read = await stream.ReadAsync(answer).AsTask().WaitAsync(TimeSpan.FromSeconds(20));
-
-        // The silo closes the connection; at most a TLS alert record (content type 21) precedes the close.
-        Assert.True(read == 0 || answer[0] == 21, $"the gateway answered {read} bytes starting {answer[0]}");
     }
 
     [Fact]
