@@ -82,6 +82,29 @@ public sealed class ClusterTlsTests(ClusterTlsTests.TlsCluster tls) : IClassFixt
     }
 
     [Fact]
+    public async Task An_app_server_with_its_certificate_in_the_certificate_store_gets_tokens()
+    {
+        // The user's own store (on Linux a folder under ~/.dotnet), emptied of this certificate again at the end.
+        using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
+        store.Open(OpenFlags.ReadWrite);
+        store.Add(tls.Certificates.App);
+        try
+        {
+            using var app = await StartAppServerAsync(tls.AppServer(
+                ("Tls:CertificateSubject", tls.Certificates.App.GetNameInfo(X509NameType.SimpleName, forIssuer: false)),
+                ("Tls:TrustedCaPath", tls.Certificates.CaPath)));
+
+            var token = await app.Services.GetRequiredService<IBoostedTokenProvider>().GetTokenAsync($"tls-store-{Guid.NewGuid():N}");
+
+            Assert.False(string.IsNullOrEmpty(token.Value));
+        }
+        finally
+        {
+            store.Remove(tls.Certificates.App);
+        }
+    }
+
+    [Fact]
     public async Task The_onboarding_command_provisions_over_mutual_tls_with_the_same_settings()
     {
         var users = Enumerable.Range(0, 3).Select(i => $"tls-onboard-{i}-{Guid.NewGuid():N}").ToList();
