@@ -67,8 +67,10 @@ public sealed class AdminAuditTests(AdminAuditTests.Fixture silo) : IClassFixtur
     }
 
     // The fields of this silo's audit events for one action and target.
-    private List<Dictionary<string, string>> Events(string action, string target) =>
-        silo.Log.Lines.Where(line => line.StartsWith($"Information {AdminAudit.Category}: ", StringComparison.Ordinal))
+    private List<Dictionary<string, string>> Events(string action, string target) => Events(silo.Log, action, target);
+
+    private static List<Dictionary<string, string>> Events(LogCapture log, string action, string target) =>
+        log.Lines.Where(line => line.StartsWith($"Information {AdminAudit.Category}: ", StringComparison.Ordinal))
             .Select(line => line[(line.IndexOf(" | ", StringComparison.Ordinal) + 3)..].Split(", ").Select(pair => pair.Split('=', 2))
                 .Where(pair => pair.Length == 2).ToDictionary(pair => pair[0], pair => pair[1]))
             .Where(fields => fields.GetValueOrDefault("Action") == action && fields.GetValueOrDefault("Target") == target).ToList();
@@ -122,6 +124,34 @@ public sealed class AdminAuditTests(AdminAuditTests.Fixture silo) : IClassFixtur
     {
         AssertEvent(Assert.Single(Events("import_forced", ImportedKid)), "KeyRing__Import", "done");
         Assert.Equal(1, silo.Actions.Sum(("action", "import_forced"), ("outcome", "done")));
+    }
+
+    [Fact]
+    public async Task An_import_at_start_that_waits_for_the_public_url_is_audited_as_import()
+    {
+        var log = new LogCapture();
+        MetricCounter actions = null!;
+        using var imported = RSA.Create(2048);
+        var (app, _) = await SiloHostFixture.StartSiloAsync("audit-import", [], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["KeyRing:Import:Pem"] = imported.ExportPkcs8PrivateKeyPem(),
+                ["KeyRing:Import:Kid"] = "imported-unforced",
+            });
+            builder.Logging.AddProvider(LogCapture.Suite).AddProvider(log);
+        }, beforeStart: app => actions = new MetricCounter([app.Services], "boostedgrains.admin.actions"));
+        try
+        {
+            AssertEvent(Assert.Single(Events(log, "import", "imported-unforced")), "KeyRing__Import", "done");
+            Assert.Equal(1, actions.Sum(("action", "import"), ("outcome", "done")));
+        }
+        finally
+        {
+            actions.Dispose();
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
     }
 
     [Fact]
