@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using BoostedGrains.Diagnostics;
+using BoostedGrains.Testing;
 using BoostedGrains.Tests.Gateway;
 using BoostedGrains.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -150,6 +151,37 @@ public sealed class AdminAuditTests(AdminAuditTests.Fixture silo) : IClassFixtur
         {
             actions.Dispose();
             await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_refused_import_is_audited_before_the_silo_stops()
+    {
+        var log = new LogCapture();
+        MetricCounter actions = null!;
+        using var weak = RSA.Create(1024);
+        var app = await TestSilo.CreateAsync(TestSilo.FreeUrl(), "audit-refused-import", [], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["KeyRing:Import:Pem"] = weak.ExportPkcs8PrivateKeyPem(),
+                ["KeyRing:Import:Kid"] = "imported-too-weak",
+            });
+            builder.Logging.AddProvider(LogCapture.Suite).AddProvider(log);
+        });
+        try
+        {
+            actions = new MetricCounter([app.Services], "boostedgrains.admin.actions");
+
+            await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
+
+            AssertEvent(Assert.Single(Events(log, "import", "imported-too-weak")), "KeyRing__Import", "refused");
+            Assert.Equal(1, actions.Sum(("action", "import"), ("outcome", "refused")));
+        }
+        finally
+        {
+            actions?.Dispose();
             await app.DisposeAsync();
         }
     }
