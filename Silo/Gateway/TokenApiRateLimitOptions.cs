@@ -9,11 +9,11 @@ public sealed class TokenApiRateLimitOptions
     /// <summary><c>Gateway__RateLimit__Enabled</c>: limit each API key (default true).</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary><c>Gateway__RateLimit__TokenLimit</c>: the bucket's size, the burst one key may send at once (default 20,000).</summary>
-    public int TokenLimit { get; set; } = 20_000;
+    /// <summary><c>Gateway__RateLimit__TokenLimit</c>: the bucket's size, the burst one key may send at once (default 100,000).</summary>
+    public int TokenLimit { get; set; } = 100_000;
 
-    /// <summary><c>Gateway__RateLimit__TokensPerPeriod</c>: requests added back each period (default 20,000).</summary>
-    public int TokensPerPeriod { get; set; } = 20_000;
+    /// <summary><c>Gateway__RateLimit__TokensPerPeriod</c>: requests added back each period (default 100,000).</summary>
+    public int TokensPerPeriod { get; set; } = 100_000;
 
     /// <summary><c>Gateway__RateLimit__ReplenishmentPeriod</c>: how often the bucket is refilled (default 1 s).</summary>
     public TimeSpan ReplenishmentPeriod { get; set; } = TimeSpan.FromSeconds(1);

@@ -41,6 +41,8 @@ internal sealed class TestCertificates : IDisposable
 
     public X509Certificate2 App { get; private set; } = null!;
 
+    public X509Certificate2 Silo { get; private set; } = null!;
+
     public static TestCertificates Create()
     {
         var certificates = new TestCertificates(Directory.CreateTempSubdirectory("bg-tls-").FullName);
@@ -48,9 +50,9 @@ internal sealed class TestCertificates : IDisposable
         using var rogueCa = CreateCa("CN=Someone else's CA");
         File.WriteAllText(certificates.CaPath, ca.ExportCertificatePem());
 
-        using var silo = Issue(ca, "CN=boostedgrains-silo", ServerAuthentication, ClientAuthentication);
-        File.WriteAllText(certificates.SiloCertificatePath, silo.ExportCertificatePem());
-        File.WriteAllText(certificates.SiloKeyPath, silo.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        certificates.Silo = Issue(ca, "CN=boostedgrains-silo", ServerAuthentication, ClientAuthentication);
+        File.WriteAllText(certificates.SiloCertificatePath, certificates.Silo.ExportCertificatePem());
+        File.WriteAllText(certificates.SiloKeyPath, certificates.Silo.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
 
         certificates.App = Issue(ca, "CN=app-server", ClientAuthentication);
         File.WriteAllBytes(certificates.AppPfxPath, certificates.App.Export(X509ContentType.Pkcs12, certificates.AppPfxPassword));
@@ -93,6 +95,7 @@ internal sealed class TestCertificates : IDisposable
     public void Dispose()
     {
         App.Dispose();
+        Silo.Dispose();
         Directory.Delete(Folder, recursive: true);
     }
 }

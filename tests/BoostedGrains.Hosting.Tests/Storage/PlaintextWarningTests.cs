@@ -7,7 +7,7 @@ namespace BoostedGrains.Hosting.Tests.Storage;
 
 /// <summary>
 /// A production silo (Azure storage) without TLS starts, and says once, in plain words, what that exposes; its Orleans
-/// ports listen on the advertised address only.
+/// ports listen on the advertised address only, unless Cluster__ListenOnAnyAddress asks for every address.
 /// </summary>
 [Collection(HostingCollection.Name)]
 public sealed class PlaintextWarningTests(AzuriteServer azurite)
@@ -43,6 +43,21 @@ public sealed class PlaintextWarningTests(AzuriteServer azurite)
             using var other = new System.Net.Sockets.TcpClient();
             var refused = await Assert.ThrowsAsync<System.Net.Sockets.SocketException>(() => other.ConnectAsync("127.0.0.2", port));
             Assert.Equal(System.Net.Sockets.SocketError.ConnectionRefused, refused.SocketErrorCode);
+        }
+    }
+
+    [Fact]
+    public async Task With_listen_on_any_address_the_orleans_ports_answer_on_another_address_too()
+    {
+        await using var cluster = await StorageCluster.StartEmulatorAsync(azurite, silos: 1);
+        await cluster.StartSilosAsync(new Dictionary<string, string?> { ["Cluster__ListenOnAnyAddress"] = "true" });
+        var ports = cluster.Settings.Silos[0];
+
+        foreach (var port in new[] { ports.Silo, ports.Gateway })
+        {
+            using var other = new System.Net.Sockets.TcpClient();
+            await other.ConnectAsync("127.0.0.2", port);
+            Assert.True(other.Connected);
         }
     }
 }

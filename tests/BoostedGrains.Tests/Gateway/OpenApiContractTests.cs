@@ -110,7 +110,7 @@ public sealed class OpenApiContractTests(SiloHostFixture silo) : IClassFixture<S
     public async Task A_Boosted_refusal_and_a_key_over_its_budget_answer_as_documented()
     {
         // A Boosted that does not know the silo's client secret answers invalid_client, and a budget of one request per
-        // ten minutes (instead of the default 20,000 a second) lets the second request meet the limiter.
+        // ten minutes (instead of the default 100,000 a second) lets the second request meet the limiter.
         var rightSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
         var wrongSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
         var apiKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using BoostedGrains.Diagnostics;
+using BoostedGrains.Testing;
 using BoostedGrains.Tests.Gateway;
 using BoostedGrains.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -67,8 +68,10 @@ public sealed class AdminAuditTests(AdminAuditTests.Fixture silo) : IClassFixtur
     }
 
     // The fields of this silo's audit events for one action and target.
-    private List<Dictionary<string, string>> Events(string action, string target) =>
-        silo.Log.Lines.Where(line => line.StartsWith($"Information {AdminAudit.Category}: ", StringComparison.Ordinal))
+    private List<Dictionary<string, string>> Events(string action, string target) => Events(silo.Log, action, target);
+
+    private static List<Dictionary<string, string>> Events(LogCapture log, string action, string target) =>
+        log.Lines.Where(line => line.StartsWith($"Information {AdminAudit.Category}: ", StringComparison.Ordinal))
             .Select(line => line[(line.IndexOf(" | ", StringComparison.Ordinal) + 3)..].Split(", ").Select(pair => pair.Split('=', 2))
                 .Where(pair => pair.Length == 2).ToDictionary(pair => pair[0], pair => pair[1]))
             .Where(fields => fields.GetValueOrDefault("Action") == action && fields.GetValueOrDefault("Target") == target).ToList();
@@ -94,12 +97,14 @@ public sealed class AdminAuditTests(AdminAuditTests.Fixture silo) : IClassFixtur
     public async Task A_revocation_is_audited_and_so_is_one_of_an_unknown_key()
     {
         var kid = (await (await silo.Http.PostAsync("/admin/keys/rotate", null)).Content.ReadFromJsonAsync<JsonObject>())!["kid"]!.GetValue<string>();
+        var revokedBefore = silo.Actions.Sum(("action", "revoke"), ("outcome", "done"));
 
         Assert.Equal(HttpStatusCode.OK, (await silo.Http.PostAsync($"/admin/keys/{kid}/revoke", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await silo.Http.PostAsync("/admin/keys/no-such-kid/revoke", null)).StatusCode);
 
         AssertEvent(Assert.Single(Events("revoke", kid)), Caller, "done");
         AssertEvent(Assert.Single(Events("revoke", "no-such-kid")), Caller, "not_found");
+        Assert.Equal(revokedBefore + 1, silo.Actions.Sum(("action", "revoke"), ("outcome", "done")));
         Assert.Equal(1, silo.Actions.Sum(("action", "revoke"), ("outcome", "not_found")));
     }
 
@@ -107,10 +112,12 @@ public sealed class AdminAuditTests(AdminAuditTests.Fixture silo) : IClassFixtur
     public async Task A_reprovisioning_is_audited_with_the_user()
     {
         var user = $"audit-{Guid.NewGuid():N}";
+        var before = silo.Actions.Sum(("action", "reprovision"), ("outcome", "done"));
 
         Assert.Equal(HttpStatusCode.OK, (await silo.Http.PostAsync($"/admin/users/{user}/reprovision", null)).StatusCode);
 
         AssertEvent(Assert.Single(Events("reprovision", user)), Caller, "done");
+        Assert.Equal(before + 1, silo.Actions.Sum(("action", "reprovision"), ("outcome", "done")));
     }
 
     [Fact]
@@ -121,16 +128,77 @@ public sealed class AdminAuditTests(AdminAuditTests.Fixture silo) : IClassFixtur
     }
 
     [Fact]
+    public async Task An_import_at_start_that_waits_for_the_public_url_is_audited_as_import()
+    {
+        var log = new LogCapture();
+        MetricCounter actions = null!;
+        using var imported = RSA.Create(2048);
+        var (app, _) = await SiloHostFixture.StartSiloAsync("audit-import", [], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["KeyRing:Import:Pem"] = imported.ExportPkcs8PrivateKeyPem(),
+                ["KeyRing:Import:Kid"] = "imported-unforced",
+            });
+            builder.Logging.AddProvider(LogCapture.Suite).AddProvider(log);
+        }, beforeStart: app => actions = new MetricCounter([app.Services], "boostedgrains.admin.actions"));
+        try
+        {
+            AssertEvent(Assert.Single(Events(log, "import", "imported-unforced")), "KeyRing__Import", "done");
+            Assert.Equal(1, actions.Sum(("action", "import"), ("outcome", "done")));
+        }
+        finally
+        {
+            actions.Dispose();
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_refused_import_is_audited_before_the_silo_stops()
+    {
+        var log = new LogCapture();
+        MetricCounter actions = null!;
+        using var weak = RSA.Create(1024);
+        var app = await TestSilo.CreateAsync(TestSilo.FreeUrl(), "audit-refused-import", [], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["KeyRing:Import:Pem"] = weak.ExportPkcs8PrivateKeyPem(),
+                ["KeyRing:Import:Kid"] = "imported-too-weak",
+            });
+            builder.Logging.AddProvider(LogCapture.Suite).AddProvider(log);
+        });
+        try
+        {
+            actions = new MetricCounter([app.Services], "boostedgrains.admin.actions");
+
+            await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
+
+            AssertEvent(Assert.Single(Events(log, "import", "imported-too-weak")), "KeyRing__Import", "refused");
+            Assert.Equal(1, actions.Sum(("action", "import"), ("outcome", "refused")));
+        }
+        finally
+        {
+            actions?.Dispose();
+            await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_dashboard_login_with_a_wrong_key_is_audited_without_the_key()
     {
         var wrongKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
         LogCapture.Suite.AddSecret(wrongKey);
         using var browser = new HttpRequestMessage(HttpMethod.Get, "/dashboard/");
         browser.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"ops:{wrongKey}")));
+        var before = silo.Actions.Sum(("action", "login_failed"), ("outcome", "refused"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await silo.Http.SendAsync(browser)).StatusCode);
 
         AssertEvent(Assert.Single(Events("login_failed", "/dashboard/")), "unknown key", "refused");
+        Assert.Equal(before + 1, silo.Actions.Sum(("action", "login_failed"), ("outcome", "refused")));
         Assert.DoesNotContain(silo.Log.Lines, line => line.Contains(wrongKey, StringComparison.Ordinal) || line.Contains(silo.AdminKey, StringComparison.Ordinal));
     }
 }

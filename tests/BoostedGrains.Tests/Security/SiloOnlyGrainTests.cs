@@ -1,6 +1,7 @@
 using BoostedGrains.Errors;
 using BoostedGrains.Hierarchy;
 using BoostedGrains.Keys;
+using BoostedGrains.Security;
 using BoostedGrains.Tests.Infrastructure;
 using BoostedGrains.Tokens;
 
@@ -24,6 +25,7 @@ public sealed class SiloOnlyGrainTests(BoostedCluster boosted) : IClassFixture<B
         ["IKeyRingGrain.RotateNowAsync"] = g => g.GetKeyRing().RotateNowAsync(),
         ["IKeyRingGrain.RevokeAsync"] = g => g.GetKeyRing().RevokeAsync("no-such-kid"),
         ["IKeyRingGrain.ImportAsync"] = g => g.GetKeyRing().ImportAsync(null!),
+        ["IKeyRingGrain.ReportPublicUrlAsync"] = g => g.GetKeyRing().ReportPublicUrlAsync(["no-such-kid"]),
         ["IKeyRingGrain.ListKeysAsync"] = g => g.GetKeyRing().ListKeysAsync(),
         ["IUserTokenAdminGrain.ReprovisionAsync"] = g => g.GetGrain<IUserTokenAdminGrain>("silo-only-user").ReprovisionAsync(),
         ["IOrgGrain.EnsureCreatedAsync"] = g => g.GetGrain<IOrgGrain>("silo-only-org").EnsureCreatedAsync(),
@@ -34,6 +36,17 @@ public sealed class SiloOnlyGrainTests(BoostedCluster boosted) : IClassFixture<B
 
     private static IManagementTokenGrain Management(IGrainFactory grains) =>
         grains.GetGrain<IManagementTokenGrain>(IManagementTokenGrain.AccountManagement);
+
+    [Fact]
+    public void The_calls_cover_every_silo_only_method()
+    {
+        var marked = typeof(IKeyRingGrain).Assembly.GetTypes().Where(type => type.IsInterface)
+            .SelectMany(type => type.GetMethods().Select(method => (type, method)))
+            .Where(m => m.type.IsDefined(typeof(SiloCallersOnlyAttribute), false) || m.method.IsDefined(typeof(SiloCallersOnlyAttribute), false))
+            .Select(m => $"{m.type.Name}.{m.method.Name}");
+
+        Assert.Equal(marked.Order(), Calls.Keys.Order());
+    }
 
     [Theory]
     [MemberData(nameof(SiloOnlyMethods))]

@@ -51,14 +51,24 @@ internal sealed partial class KeyRingStartup(
         {
             return;
         }
-        var key = KeyFactory.Import(import.ReadPem(), import.Kid!, protector);
-        var added = await grains.GetKeyRing().ImportAsync(key, import.Force);
         // A forced import skips the public-URL check: audited under its own action name.
-        audit.Record(import.Force ? "import_forced" : "import", key.Kid, caller: "KeyRing__Import", added ? "done" : "already_done");
+        var action = import.Force ? "import_forced" : "import";
+        bool added;
+        try
+        {
+            var key = KeyFactory.Import(import.ReadPem(), import.Kid!, protector);
+            added = await grains.GetKeyRing().ImportAsync(key, import.Force);
+        }
+        catch (KeyImportException)
+        {
+            audit.Record(action, import.Kid!, caller: "KeyRing__Import", "refused");
+            throw;
+        }
+        audit.Record(action, import.Kid!, caller: "KeyRing__Import", added ? "done" : "already_done");
         if (added)
-            LogImported(logger, key.Kid);
+            LogImported(logger, import.Kid!);
         else
-            LogImportedBefore(logger, key.Kid);
+            LogImportedBefore(logger, import.Kid!);
     }
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The silo cannot use the key ring and stops: {Reason}")]
