@@ -5,7 +5,7 @@ namespace BoostedGrains.Boosted;
 /// limits. It starts at <see cref="InitialRate"/> and grows by one request a second per good answer (doubling each
 /// second while every permit is used) until Boosted first answers 429 (slow start); from then on it grows additively,
 /// by a step per second of good answers, and each 429 cuts it by a fifth; the first 429 cuts it to four fifths of what
-/// Boosted accepted over the last second. The step starts at a twentieth of the rate it was cut to (at least one request
+/// Boosted accepted over the last second. The step starts at a tenth of the rate it was cut to (at least one request
 /// a second) and doubles with each further second without a 429 (up to half the rate), so a silo whose share of
 /// Boosted's limit grew (another silo went quiet) finds it within seconds, while one next to the limit creeps up to it.
 /// It never grows past twice what is used (an idle silo does not build up a rate it never tried), nor past the optional
@@ -25,7 +25,7 @@ internal sealed class AdaptiveRate
     public const double MinimumRate = 1;
 
     private const double Decrease = 0.8;
-    private const double StepShare = 0.05;
+    private const double StepShare = 0.1;
     private const double MinimumStep = 1;
 
     private readonly TimeProvider _time;

@@ -73,7 +73,7 @@ public sealed class AdaptiveRateTests
         var rate = new AdaptiveRate(_time, ceiling: 30);
         rate.Limited(rate.Reserve().Generation);
         var cut = rate.Rate;
-        // One second of answers at the current rate grows it by about one step (a twentieth of the cut rate, at least 1).
+        // One second of answers at the current rate grows it by about one step (a tenth of the cut rate, at least 1).
         for (var i = 0; i < (int)cut; i++)
             rate.Accepted();
         Assert.InRange(rate.Rate, cut + 0.9, cut + 1.1);
@@ -114,11 +114,11 @@ public sealed class AdaptiveRateTests
         for (var second = 2; second < growth.Count; second++)
             Assert.InRange(growth[second] / growth[second - 1], 1.6, 2.1);
 
-        // A 429 starts over from the minimum step.
+        // A 429 starts over from a tenth of the cut rate.
         rate.Limited(rate.Reserve().Generation);
         var cut = rate.Rate;
         for (var i = 0; i < (int)cut; i++)
             rate.Accepted();
-        Assert.InRange(rate.Rate - cut, 0.9, 1.1);
+        Assert.InRange(rate.Rate - cut, 0.8 * cut / 10, cut / 10);
     }
 }
