@@ -53,23 +53,26 @@ internal sealed partial class KeyRingStartup(
         }
         // A forced import skips the public-URL check: audited under its own action name.
         var action = import.Force ? "import_forced" : "import";
+        var kid = import.Kid!;
         bool added;
         try
         {
-            var key = KeyFactory.Import(import.ReadPem(), import.Kid!, protector);
-            added = await grains.GetKeyRing().ImportAsync(key, import.Force);
+            added = await grains.GetKeyRing().ImportAsync(KeyFactory.Import(import.ReadPem(), kid, protector), import.Force);
         }
         catch (KeyImportException)
         {
-            audit.Record(action, import.Kid!, caller: "KeyRing__Import", "refused");
+            audit.Record(action, kid, caller: ImportCaller, "refused");
             throw;
         }
-        audit.Record(action, import.Kid!, caller: "KeyRing__Import", added ? "done" : "already_done");
+        audit.Record(action, kid, caller: ImportCaller, added ? "done" : "already_done");
         if (added)
-            LogImported(logger, import.Kid!);
+            LogImported(logger, kid);
         else
-            LogImportedBefore(logger, import.Kid!);
+            LogImportedBefore(logger, kid);
     }
+
+    // The audit's caller for an import: the setting that asked for it.
+    private const string ImportCaller = "KeyRing__Import";
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The silo cannot use the key ring and stops: {Reason}")]
     private static partial void LogCannotUseRing(ILogger logger, string reason);
