@@ -1,3 +1,4 @@
+using BoostedGrains.Hosting;
 using BoostedGrains.Silo.Gateway;
 using Microsoft.Extensions.Options;
 
@@ -6,10 +7,10 @@ namespace BoostedGrains.Silo.Admin;
 /// <summary>Wires the admin API: its keys, checked at start, and its endpoints.</summary>
 public static class AdminExtensions
 {
-    /// <summary>Binds <c>Admin</c> and checks at start that no admin key is also a gateway key.</summary>
-    public static IServiceCollection AddBoostedAdmin(this IServiceCollection services)
+    /// <summary>Registers the composition's <c>Admin</c> section and checks at start that no admin key is also a gateway key.</summary>
+    public static IServiceCollection AddBoostedAdmin(this IServiceCollection services, AdminOptions admin)
     {
-        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName);
+        services.AddComposedOptions(admin);
         services.AddOptions<GatewayOptions>()
             .Validate<IOptions<AdminOptions>>(
                 (gateway, admin) => !gateway.ApiKeys.Values.Intersect(admin.Value.ApiKeys.Values).Any(),

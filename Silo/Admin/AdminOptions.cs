@@ -17,7 +17,10 @@ public sealed class AdminOptions
     /// <summary>True when at least one admin key is set.</summary>
     public bool HasKeys => ApiKeys.Values.Any(key => !string.IsNullOrWhiteSpace(key));
 
-    /// <summary>The <c>Admin</c> section of <paramref name="configuration"/>: read while the silo is composed, which adds the dashboard or not.</summary>
+    /// <summary>
+    /// The <c>Admin</c> section of <paramref name="configuration"/>: read while the silo is composed, which adds the
+    /// dashboard or not, and handed to <see cref="AdminExtensions.AddBoostedAdmin"/>, which does not bind it again.
+    /// </summary>
     public static AdminOptions Bind(IConfiguration configuration) =>
         configuration.GetSection(SectionName).Get<AdminOptions>() ?? new AdminOptions();
 }

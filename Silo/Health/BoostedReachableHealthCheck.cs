@@ -43,7 +43,7 @@ public sealed class BoostedReachableHealthCheck(
         try
         {
             using var content = new FormUrlEncodedContent([]);
-            using var response = await clients.CreateClient(ProbeClient).PostAsync(boosted.Value.ResolvedTokenEndpoint, content, cancellationToken);
+            using var response = await clients.CreateClient(ProbeClient).PostAsync(boosted.Value.ResolveTokenEndpoint(), content, cancellationToken);
             var status = (int)response.StatusCode;
             return status < 500 && status is not (408 or 429);
         }

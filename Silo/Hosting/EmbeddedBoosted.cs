@@ -1,14 +1,16 @@
 using BoostedGrains.Boosted;
 using BoostedGrains.Emulator;
+using BoostedGrains.Keys;
 using BoostedGrains.Silo.Admin;
 using BoostedGrains.Silo.Gateway;
+using Microsoft.Extensions.Options;
 
 namespace BoostedGrains.Silo.Hosting;
 
 /// <summary>
 /// The embedded default: with no <c>Boosted__BaseUrl</c>, an in-process emulator plays Boosted, registered with this
 /// silo's own JWKS, so the whole flow runs with no account and no settings. Its development credentials and keys are
-/// set here, in one place, after the configuration is bound.
+/// set here, in one place, as post-configures of the bound options.
 /// </summary>
 public sealed class EmbeddedBoosted
 {
@@ -16,41 +18,33 @@ public sealed class EmbeddedBoosted
     public const string ClientId = "boostedgrains-dev";
 
     private readonly EmbeddedBoostedOptions _options;
-    private readonly EmulatorOptions _emulator;
 
-    private EmbeddedBoosted(EmbeddedBoostedOptions options, EmulatorOptions emulator, bool enabled)
+    private EmbeddedBoosted(EmbeddedBoostedOptions options, bool enabled)
     {
         _options = options;
-        _emulator = emulator;
         IsEnabled = enabled;
     }
 
     /// <summary>True when <c>Emulator__Enabled</c> says so, or is unset and no Boosted URL is configured.</summary>
     public bool IsEnabled { get; }
 
-    /// <summary>The <c>Emulator</c> section of <paramref name="configuration"/>, and whether <c>Boosted__BaseUrl</c> is set.</summary>
-    public static EmbeddedBoosted Bind(IConfiguration configuration)
-    {
-        var section = configuration.GetSection(EmbeddedBoostedOptions.SectionName);
-        var options = section.Get<EmbeddedBoostedOptions>() ?? new EmbeddedBoostedOptions();
-        var boosted = configuration.GetSection(BoostedOptions.SectionName).Get<BoostedOptions>();
+    /// <summary>Decides from the composition's <c>Emulator</c> and <c>Boosted</c> sections.</summary>
+    public static EmbeddedBoosted For(EmbeddedBoostedOptions options, BoostedOptions boosted) =>
         // An empty Boosted__BaseUrl binds to an empty relative URI: it counts as unset.
-        var boostedConfigured = boosted?.BaseUrl is { OriginalString.Length: > 0 };
-        return new EmbeddedBoosted(options, section.Get<EmulatorOptions>() ?? new EmulatorOptions(), options.Enabled ?? !boostedConfigured);
-    }
+        new(options, options.Enabled ?? boosted.BaseUrl is not { OriginalString.Length: > 0 });
 
     /// <summary>
-    /// Starts the emulator on <c>Emulator__Url</c> and points the Boosted options at it; with no gateway or admin key
+    /// Registers the emulator on <c>Emulator__Url</c> and points the Boosted options at it; with no gateway or admin key
     /// configured, the development ones are used. The client secret is random per process: nothing outside this
     /// process ever needs it.
     /// </summary>
-    public async Task AddToAsync(IServiceCollection services, Uri jwksUrl, CancellationToken cancellationToken = default)
+    public void AddTo(IServiceCollection services)
     {
         var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        _emulator.Partners = [new EmulatorPartner { ClientId = ClientId, ClientSecret = secret, JwksUri = jwksUrl }];
-        var emulator = await BoostedEmulatorServer.StartAsync(_emulator, _options.Url, ct: cancellationToken);
-        services.AddSingleton(emulator);
-        services.PostConfigure<BoostedOptions>(boosted =>
+        // Started when the Boosted options are first built (at the latest by their check at start, before any hosted
+        // service, so before the silo's first call to Boosted): the JWKS URL the emulator fetches is an option itself.
+        services.AddSingleton(provider => Start(provider.GetRequiredService<IOptions<JwksOptions>>().Value.PublicUrl!, secret));
+        services.AddOptions<BoostedOptions>().PostConfigure<BoostedEmulatorServer>((boosted, emulator) =>
         {
             boosted.BaseUrl = emulator.BaseUrl;
             boosted.ClientId = ClientId;
@@ -66,5 +60,12 @@ public sealed class EmbeddedBoosted
             if (!admin.HasKeys)
                 admin.ApiKeys["0"] = AdminOptions.DevelopmentApiKey;
         });
+    }
+
+    private BoostedEmulatorServer Start(Uri jwksUrl, string secret)
+    {
+        _options.Partners = [new EmulatorPartner { ClientId = ClientId, ClientSecret = secret, JwksUri = jwksUrl }];
+        // Options are built synchronously; Task.Run keeps the start off whatever synchronization context the caller has.
+        return Task.Run(() => BoostedEmulatorServer.StartAsync(_options, _options.Url)).GetAwaiter().GetResult();
     }
 }

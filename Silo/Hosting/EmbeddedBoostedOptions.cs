@@ -1,10 +1,12 @@
+using BoostedGrains.Emulator;
+
 namespace BoostedGrains.Silo.Hosting;
 
 /// <summary>
-/// Whether and where the silo runs its embedded emulator (configuration section <c>Emulator</c>, which also carries the
-/// emulator's own <c>EmulatorOptions</c>: token lifetime, JWKS cache, faults).
+/// The embedded emulator (configuration section <c>Emulator</c>): whether and where the silo runs it, and the emulator's
+/// own settings (token lifetime, JWKS cache, faults), which keep the names the standalone emulator reads.
 /// </summary>
-public sealed class EmbeddedBoostedOptions
+public sealed class EmbeddedBoostedOptions : EmulatorOptions
 {
     public const string SectionName = "Emulator";
 
@@ -13,4 +15,8 @@ public sealed class EmbeddedBoostedOptions
 
     /// <summary><c>Emulator__Url</c>: where the embedded emulator listens (default a free loopback port).</summary>
     public string Url { get; set; } = "http://127.0.0.1:0";
+
+    /// <summary>The <c>Emulator</c> section of <paramref name="configuration"/>: read while the silo is composed, which adds the emulator or not.</summary>
+    public static EmbeddedBoostedOptions Bind(IConfiguration configuration) =>
+        configuration.GetSection(SectionName).Get<EmbeddedBoostedOptions>() ?? new EmbeddedBoostedOptions();
 }

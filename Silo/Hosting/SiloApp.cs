@@ -1,4 +1,4 @@
-using BoostedGrains.Keys;
+using BoostedGrains.Boosted;
 using BoostedGrains.Silo.Admin;
 using BoostedGrains.Silo.Gateway;
 using BoostedGrains.Silo.Health;
@@ -16,7 +16,7 @@ public static class SiloApp
     private const string DefaultUrl = "http://127.0.0.1:5000";
 
     /// <summary>Creates the configured (not yet started) silo application.</summary>
-    public static async Task<WebApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    public static Task<WebApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
@@ -25,14 +25,16 @@ public static class SiloApp
 
         var url = (builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey) ?? DefaultUrl).Split(';')[0];
         builder.WebHost.UseUrls(url);
-        var jwksUrl = JwksEndpoint.PublicUrl(configuration, url);
-        services.PostConfigure<JwksOptions>(jwks => jwks.PublicUrl ??= jwksUrl);
+        services.AddBoostedJwksPublicUrl(url);
 
+        // The sections that decide what is registered are bound here, once; the container starts from these instances.
         var topology = ClusterTopology.Bind(configuration);
         topology.Register(services);
-        var embedded = EmbeddedBoosted.Bind(configuration);
+        var boosted = BoostedOptions.Bind(configuration);
+        var embedded = EmbeddedBoosted.For(EmbeddedBoostedOptions.Bind(configuration), boosted);
         if (embedded.IsEnabled)
-            await embedded.AddToAsync(services, jwksUrl);
+            embedded.AddTo(services);
+        var admin = AdminOptions.Bind(configuration);
 
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName)
             .Validate(gateway => gateway.ApiKeys.Values.Any(key => !string.IsNullOrWhiteSpace(key)),
@@ -43,10 +45,10 @@ public static class SiloApp
         services.AddTokenApiRateLimit();
         services.AddTokenApiOpenApi();
         services.AddProblemDetails();
-        services.AddBoostedAdmin();
+        services.AddBoostedAdmin(admin);
         services.AddBoostedHealth();
         // The embedded default always has an admin key: the development one, when none is set.
-        var dashboard = builder.AddBoostedObservability(adminKeys: embedded.IsEnabled || AdminOptions.Bind(configuration).HasKeys);
+        var dashboard = builder.AddBoostedObservability(adminKeys: embedded.IsEnabled || admin.HasKeys);
         services.AddHostedService<StartupBanner>();
         // Localhost clustering only (it has a primary). Before UseOrleans: a silo that cannot join blocks the start of
         // every hosted service registered after Orleans.
@@ -58,6 +60,7 @@ public static class SiloApp
             {
                 options.PersistentState = topology.PersistentState;
                 options.BoostedInProcess = embedded.IsEnabled;
+                options.Boosted = boosted;
             })
             .AddBoostedDashboard(dashboard));
 
@@ -70,6 +73,6 @@ public static class SiloApp
         app.MapBoostedHealth();
         app.MapBoostedAdmin();
         app.MapBoostedObservability();
-        return app;
+        return Task.FromResult(app);
     }
 }

@@ -19,16 +19,16 @@ public static class JwksEndpoint
     }
 
     /// <summary>
-    /// The <c>jwks_uri</c> Boosted is given: <c>Jwks__PublicUrl</c>; unset, the static blob when <c>Jwks__Publish__*</c>
-    /// is configured, else this silo's own endpoint on <paramref name="siloUrl"/>.
+    /// Defaults the <c>jwks_uri</c> Boosted is given (<see cref="JwksOptions.PublicUrl"/>): <c>Jwks__PublicUrl</c>; unset,
+    /// the static blob when <c>Jwks__Publish__*</c> is configured, else this silo's own endpoint on <paramref name="siloUrl"/>.
     /// </summary>
-    public static Uri PublicUrl(IConfiguration configuration, string siloUrl)
+    public static IServiceCollection AddBoostedJwksPublicUrl(this IServiceCollection services, string siloUrl)
     {
-        var jwks = configuration.GetSection(JwksOptions.SectionName).Get<JwksOptions>();
-        var publish = configuration.GetSection(JwksPublishOptions.SectionName).Get<JwksPublishOptions>();
-        return jwks?.PublicUrl
-            ?? (publish is { IsConfigured: true } ? publish.CreateBlobClient().Uri : null)
-            ?? new Uri(new Uri(siloUrl.Replace("*", "localhost").Replace("+", "localhost")), "/.well-known/jwks.json");
+        services.AddOptions<JwksOptions>().PostConfigure<IOptions<JwksPublishOptions>>((jwks, publish) => jwks.PublicUrl ??=
+            publish.Value.IsConfigured
+                ? publish.Value.CreateBlobClient().Uri
+                : new Uri(new Uri(siloUrl.Replace("*", "localhost").Replace("+", "localhost")), "/.well-known/jwks.json"));
+        return services;
     }
 
     private static async Task ServeAsync(HttpContext context)

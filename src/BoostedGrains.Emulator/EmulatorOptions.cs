@@ -1,7 +1,10 @@
 namespace BoostedGrains.Emulator;
 
-/// <summary>Settings of the local Boosted emulator, bound from the <c>Emulator</c> configuration section.</summary>
-public sealed class EmulatorOptions
+/// <summary>
+/// Settings of the local Boosted emulator, bound from the <c>Emulator</c> configuration section. Not sealed: a host that
+/// embeds the emulator binds the section once, into a subclass carrying its own settings of that section too.
+/// </summary>
+public class EmulatorOptions
 {
     /// <summary>The partners the emulator knows; each one authenticates with its client ID and secret.</summary>
     public List<EmulatorPartner> Partners { get; set; } = [];

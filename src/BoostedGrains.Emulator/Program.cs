@@ -2,7 +2,7 @@ using BoostedGrains.Emulator;
 
 // Standalone host: `dotnet run --project src/BoostedGrains.Emulator -- --urls http://127.0.0.1:5080`.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+if (string.IsNullOrEmpty(builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey)))
 {
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
 
 namespace BoostedGrains.Boosted;
 
@@ -7,6 +8,13 @@ public sealed class BoostedOptions
 {
     /// <summary>The configuration section these options bind to.</summary>
     public const string SectionName = "Boosted";
+
+    /// <summary>
+    /// The <c>Boosted</c> section of <paramref name="configuration"/>, for a host whose composition depends on it (whether
+    /// Boosted runs in process); it hands the instance to <c>AddBoostedGrains</c>, which then does not bind it again.
+    /// </summary>
+    public static BoostedOptions Bind(IConfiguration configuration) =>
+        configuration.GetSection(SectionName).Get<BoostedOptions>() ?? new BoostedOptions();
 
     /// <summary><c>Boosted__BaseUrl</c>: the API host, for example <c>https://sandbox.api.boosted.ai</c>.</summary>
     [Required(ErrorMessage = "Boosted__BaseUrl is not set: give the Boosted API base URL you received at onboarding.")]
@@ -140,14 +148,16 @@ public sealed class BoostedOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Boosted__ExpirySafetyMargin must be between 0 and 10 minutes.")]
     public TimeSpan ExpirySafetyMargin { get; set; } = TimeSpan.FromSeconds(30);
 
+    // Methods, not properties: the data-annotation check reads every property, and these need a BaseUrl to be set.
+
     /// <summary>The token endpoint actually used.</summary>
-    public Uri ResolvedTokenEndpoint => TokenEndpoint ?? new Uri(ApiBaseAddress, "oauth2/token");
+    public Uri ResolveTokenEndpoint() => TokenEndpoint ?? new Uri(ResolveApiBaseAddress(), "oauth2/token");
 
     /// <summary>The base URL with a trailing slash, so that relative paths keep any path prefix of <see cref="BaseUrl"/>.</summary>
-    public Uri ApiBaseAddress => BaseUrl!.AbsoluteUri.EndsWith('/') ? BaseUrl : new Uri(BaseUrl.AbsoluteUri + "/");
+    public Uri ResolveApiBaseAddress() => BaseUrl!.AbsoluteUri.EndsWith('/') ? BaseUrl : new Uri(BaseUrl.AbsoluteUri + "/");
 
     /// <summary>The audience actually used.</summary>
-    public string ResolvedAudience => Audience ?? ResolvedTokenEndpoint.ToString();
+    public string ResolveAudience() => Audience ?? ResolveTokenEndpoint().ToString();
 
     /// <summary>An entity named by the partner's external ID.</summary>
     public sealed class ExternalEntity

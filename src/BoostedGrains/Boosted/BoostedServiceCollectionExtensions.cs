@@ -1,5 +1,6 @@
 using BoostedGrains.Boosted;
 using BoostedGrains.Diagnostics;
+using BoostedGrains.Hosting;
 using BoostedGrains.Tokens;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -10,14 +11,13 @@ namespace Microsoft.Extensions.DependencyInjection;
 internal static class BoostedServiceCollectionExtensions
 {
     /// <summary>
-    /// Binds <see cref="BoostedOptions"/> to the host's <c>Boosted</c> section (validated at start) and adds the Boosted HTTP
-    /// clients with their resilience pipelines, the management-token source and <see cref="TimeProvider.System"/>.
+    /// Binds <see cref="BoostedOptions"/> to the host's <c>Boosted</c> section, or starts from <paramref name="bound"/> when the
+    /// host bound it while composing (validated at start either way), and adds the Boosted HTTP clients with their resilience pipelines, the management-token source and <see cref="TimeProvider.System"/>.
     /// An <c>IAssertionSigner</c> must be registered as well (the key ring).
     /// </summary>
-    public static IServiceCollection AddBoostedTokens(this IServiceCollection services)
+    public static IServiceCollection AddBoostedTokens(this IServiceCollection services, BoostedOptions? bound = null)
     {
-        services.AddOptions<BoostedOptions>()
-            .BindConfiguration(BoostedOptions.SectionName)
+        (bound is null ? services.AddOptions<BoostedOptions>().BindConfiguration(BoostedOptions.SectionName) : services.AddComposedOptions(bound))
             .ValidateDataAnnotations()
             .Validate(options => options.EffectiveAllowedUserScopes.IsSupersetOf(options.UserScope.Split(' ', StringSplitOptions.RemoveEmptyEntries)),
                 "Boosted__UserScope names a scope that Boosted__AllowedUserScopes does not list: add it there, or leave Boosted__AllowedUserScopes unset.")
@@ -65,7 +65,7 @@ internal static class BoostedServiceCollectionExtensions
     private static void ConfigureClient(IServiceProvider services, HttpClient http)
     {
         var options = services.GetRequiredService<IOptions<BoostedOptions>>().Value;
-        http.BaseAddress = options.ApiBaseAddress;
+        http.BaseAddress = options.ResolveApiBaseAddress();
         // The pipeline's total timeout is the limit; HttpClient's own 100 s default would only cut it short.
         http.Timeout = Timeout.InfiniteTimeSpan;
     }

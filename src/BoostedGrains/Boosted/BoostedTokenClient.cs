@@ -71,7 +71,7 @@ public sealed partial class BoostedTokenClient(HttpClient http, IOptions<Boosted
     private async Task<AccessToken> ExchangeCoreAsync(Func<CancellationToken, ValueTask<string>> sign, string scope, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        using var request = new HttpRequestMessage(HttpMethod.Post, settings.ResolvedTokenEndpoint);
+        using var request = new HttpRequestMessage(HttpMethod.Post, settings.ResolveTokenEndpoint());
         request.Options.Set(BoostedResilience.AttemptContent, async ct => (HttpContent)Form(settings, await sign(ct), scope));
         // Taken before sending, so the computed expiry is never later than Boosted's.
         var sentAt = time.GetUtcNow();

@@ -1,3 +1,4 @@
+using BoostedGrains.Boosted;
 using BoostedGrains.Diagnostics;
 using BoostedGrains.Hosting;
 using BoostedGrains.Keys;
@@ -14,8 +15,8 @@ namespace Orleans.Hosting;
 public static class BoostedGrainsSiloBuilderExtensions
 {
     /// <summary>
-    /// Binds the <c>Boosted</c>, <c>Tokens</c>, <c>KeyRing</c>, <c>Jwks</c> and <c>Jwks:Publish</c> sections of the host's
-    /// configuration (validated at start), and adds the key ring with its startup check, the assertion signer, the
+    /// Binds the <c>Boosted</c> (unless the host did, <see cref="BoostedGrainsSiloOptions.Boosted"/>), <c>Tokens</c>,
+    /// <c>KeyRing</c>, <c>Jwks</c> and <c>Jwks:Publish</c> sections of the host's configuration (validated at start), and adds the key ring with its startup check, the assertion signer, the
     /// Boosted clients, the token grains' services, the metrics, the storage rules of <paramref name="configure"/>, and the
     /// filter that keeps Orleans clients away from the silo-only grains. The host adds the grain storage named
     /// <see cref="GrainStorage.Name"/>.
@@ -25,7 +26,7 @@ public static class BoostedGrainsSiloBuilderExtensions
         var options = new BoostedGrainsSiloOptions();
         configure?.Invoke(options);
         var services = silo.Services;
-        services.AddBoostedGrainServices();
+        services.AddBoostedGrainServices(options.Boosted);
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, KeyRingStartup>();
         if (options.PersistentState)
             services.AddSingleton<IValidateOptions<KeyRingOptions>, PersistentKekRequirement>();
@@ -35,7 +36,7 @@ public static class BoostedGrainsSiloBuilderExtensions
     }
 
     /// <summary>Everything of <see cref="AddBoostedGrains"/> but the startup check and the storage rules (tests without a silo).</summary>
-    internal static IServiceCollection AddBoostedGrainServices(this IServiceCollection services)
+    internal static IServiceCollection AddBoostedGrainServices(this IServiceCollection services, BoostedOptions? boosted = null)
     {
         services.AddOptions<JwksOptions>().BindConfiguration(JwksOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JwksOptions>, JwksOptionsValidator>());
@@ -56,6 +57,6 @@ public static class BoostedGrainsSiloBuilderExtensions
         services.AddSingleton<IIncomingGrainCallFilter, SiloCallersOnlyFilter>();
         services.TryAddSingleton<AdminAudit>();
         services.TryAddSingleton<KeyRingMetrics>();
-        return services.AddBoostedKeys().AddBoostedTokens();
+        return services.AddBoostedKeys().AddBoostedTokens(boosted);
     }
 }

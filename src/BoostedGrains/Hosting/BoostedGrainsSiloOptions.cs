@@ -1,3 +1,5 @@
+using BoostedGrains.Boosted;
+
 namespace BoostedGrains.Hosting;
 
 /// <summary>
@@ -17,4 +19,10 @@ public sealed class BoostedGrainsSiloOptions
     /// Otherwise in-memory state needs <c>KeyRing__AllowEphemeral=true</c>.
     /// </summary>
     public bool BoostedInProcess { get; set; }
+
+    /// <summary>
+    /// The <c>Boosted</c> section, when the host has bound it already while composing (it decides whether Boosted runs in
+    /// process): the library starts from this instance instead of binding the section again. Null: the library binds it.
+    /// </summary>
+    public BoostedOptions? Boosted { get; set; }
 }

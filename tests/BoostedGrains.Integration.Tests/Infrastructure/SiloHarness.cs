@@ -82,11 +82,8 @@ public sealed class SiloHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        var embedded = App.Services.GetService<BoostedEmulatorServer>();
+        // The container disposes the embedded emulator with the rest.
         await App.StopAsync();
         await App.DisposeAsync();
-        // Registered as an instance, so the container does not dispose it.
-        if (embedded is not null)
-            await embedded.DisposeAsync();
     }
 }

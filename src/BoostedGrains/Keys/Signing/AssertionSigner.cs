@@ -50,7 +50,7 @@ public sealed class AssertionSigner(SigningKeyCache cache, IOptions<BoostedOptio
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = clientId,
-            Audience = options.ResolvedAudience,
+            Audience = options.ResolveAudience(),
             IssuedAt = now.UtcDateTime,
             Expires = now.Add(Lifetime).UtcDateTime,
             TokenType = "JWT",
