@@ -9,7 +9,8 @@ namespace BoostedGrains.Boosted;
 /// a second) and doubles with each further second without a 429 (up to half the rate), so a silo whose share of
 /// Boosted's limit grew (another silo went quiet) finds it within seconds, while one next to the limit creeps up to it.
 /// It never grows past twice what is used (an idle silo does not build up a rate it never tried), nor past the optional
-/// ceiling.
+/// ceiling. Once it has grown by a tenth since the waiting permits were spaced, they are spaced again at the new rate:
+/// a queue reserved at the old rate would otherwise keep the old pace for as long as it takes to drain.
 /// </summary>
 /// <remarks>
 /// System.Threading.RateLimiting's token bucket takes its rate once, at construction, and cannot be retuned while
@@ -27,6 +28,7 @@ internal sealed class AdaptiveRate
     private const double Decrease = 0.8;
     private const double StepShare = 0.1;
     private const double MinimumStep = 1;
+    private const double Respace = 1.1;
 
     private readonly TimeProvider _time;
     private readonly double _ceiling;
@@ -38,6 +40,7 @@ internal sealed class AdaptiveRate
     private double _nextFree;
     private long _generation;
     private CancellationTokenSource _schedule = new();
+    private double _scheduleRate;
     private long _second;
     private long _cutSecond;
     private int _acceptedThisSecond;
@@ -49,6 +52,7 @@ internal sealed class AdaptiveRate
         _ceiling = ceiling ?? double.PositiveInfinity;
         _origin = time.GetTimestamp();
         _rate = Math.Min(InitialRate, _ceiling);
+        _scheduleRate = _rate;
     }
 
     /// <summary>The current rate, in requests per second (for the metric).</summary>
@@ -62,15 +66,16 @@ internal sealed class AdaptiveRate
     }
 
     /// <summary>
-    /// Reserves the next send instant: returns how long to wait for it, the rate's generation (for <see cref="Limited"/>),
-    /// and a token cancelled when a cut voids the reservation (it was made at the old rate; reserve again).
+    /// Reserves the next send instant, <paramref name="notBefore"/> from now at the earliest: returns how long to wait for
+    /// it, the rate's generation (for <see cref="Limited"/>), and a token cancelled when the schedule is made anew (a cut,
+    /// or a rate grown well past the one the permit was spaced at; reserve again).
     /// </summary>
-    public (TimeSpan Wait, long Generation, CancellationToken Voided) Reserve()
+    public (TimeSpan Wait, long Generation, CancellationToken Voided) Reserve(TimeSpan notBefore = default)
     {
         lock (_lock)
         {
             var now = Now();
-            var at = Math.Max(now, _nextFree);
+            var at = Math.Max(now + notBefore.TotalSeconds, _nextFree);
             _nextFree = at + 1 / _rate;
             return (TimeSpan.FromSeconds(at - now), _generation, _schedule.Token);
         }
@@ -79,6 +84,7 @@ internal sealed class AdaptiveRate
     /// <summary>Boosted accepted a request (any answer but 429, 408 and 5xx).</summary>
     public void Accepted()
     {
+        CancellationTokenSource? voided = null;
         lock (_lock)
         {
             Roll();
@@ -86,7 +92,11 @@ internal sealed class AdaptiveRate
             if (_rate >= 2 * Math.Max(_acceptedLastSecond, _acceptedThisSecond) + InitialRate)
                 return;
             _rate = Math.Min(_ceiling, _rate + (_slowStart ? 1 : _step / _rate));
+            // One interval from now: a permit of the old schedule may have been due just now.
+            if (_rate >= Respace * _scheduleRate)
+                voided = NewSchedule(Now() + 1 / _rate);
         }
+        voided?.Cancel();
     }
 
     /// <summary>
@@ -102,15 +112,13 @@ internal sealed class AdaptiveRate
             if (generation != _generation)
                 return;
             _generation++;
-            // The permits reserved at the old rate are void: their holders reserve again, from now, at the new rate.
-            voided = _schedule;
-            _schedule = new CancellationTokenSource();
-            _nextFree = Now();
+            voided = NewSchedule(Now());
             // Leaving slow start, the rate may be far above the limit, and what Boosted accepted over the last second is
             // the better guess; later, that count is skewed by the Retry-After pauses, and the rate itself is cut.
             var from = _slowStart ? Math.Clamp(Math.Max(_acceptedLastSecond, _acceptedThisSecond), _rate / 2, _rate) : _rate;
             _rate = Math.Max(MinimumRate, Decrease * from);
             _step = Math.Max(MinimumStep, StepShare * _rate);
+            _scheduleRate = _rate;
             _cutSecond = _second;
             _slowStart = false;
         }
@@ -119,6 +127,17 @@ internal sealed class AdaptiveRate
     }
 
     private double Now() => _time.GetElapsedTime(_origin).TotalSeconds;
+
+    // The permits reserved so far are void: their holders reserve again, from start on, at the rate as it is. Returns the
+    // old schedule's source, to cancel outside the lock (the waiters it wakes reserve again).
+    private CancellationTokenSource NewSchedule(double start)
+    {
+        var voided = _schedule;
+        _schedule = new CancellationTokenSource();
+        _nextFree = start;
+        _scheduleRate = _rate;
+        return voided;
+    }
 
     // Two one-second buckets: enough to tell what Boosted accepted lately without keeping every answer. A second that
     // ends with good answers and no cut doubles the additive step.

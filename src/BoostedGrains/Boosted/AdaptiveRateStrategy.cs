@@ -5,9 +5,10 @@ namespace BoostedGrains.Boosted;
 
 /// <summary>
 /// Holds each attempt until <see cref="AdaptiveRate"/> lets it go, and tells the rate how Boosted answered. Sits inside
-/// the retries and the <c>Retry-After</c> gate, so retries are paced too and a held-back silo reserves no permits. An
-/// attempt whose permit a cut voided, or whose silo a <c>Retry-After</c> came to hold while it waited, is not sent on
-/// the old schedule: it waits for the hold to pass and reserves again.
+/// the retries and the <c>Retry-After</c> gate, so retries are paced too. While a <c>Retry-After</c> holds the silo, permits
+/// are reserved from the named time on, so the held attempts leave paced at the rate, not in a burst. An attempt whose
+/// permit a cut voided, or whose silo a <c>Retry-After</c> came to hold while it waited, is not sent on the old schedule:
+/// it reserves again.
 /// </summary>
 internal sealed class AdaptiveRateStrategy(AdaptiveRate rate, RetryAfterGate gate, TimeProvider time) : ResilienceStrategy<HttpResponseMessage>
 {
@@ -17,7 +18,9 @@ internal sealed class AdaptiveRateStrategy(AdaptiveRate rate, RetryAfterGate gat
         long generation;
         while (true)
         {
-            (var wait, generation, var voided) = rate.Reserve();
+            if (gate.Refusal() is { } refused)
+                return refused;
+            (var wait, generation, var voided) = rate.Reserve(notBefore: gate.Remaining);
             if (wait > TimeSpan.Zero)
             {
                 using var waiting = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, voided);
@@ -33,10 +36,8 @@ internal sealed class AdaptiveRateStrategy(AdaptiveRate rate, RetryAfterGate gat
                 {
                 }
             }
-            if (!voided.IsCancellationRequested && !gate.Holds)
+            if (!voided.IsCancellationRequested && gate.Remaining == TimeSpan.Zero)
                 break;
-            if (await gate.HoldAsync(context) is { } held)
-                return held;
         }
 
         var outcome = await callback(context, state);

@@ -105,10 +105,6 @@ public sealed class BoostedOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Boosted__MaxRetryAfter must be between 1 s and 1 day.")]
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary><c>Boosted__RetryAfterSpread</c>: calls held back by a <c>Retry-After</c> leave spread evenly over this time after it, not all at once (default 1 s).</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "Boosted__RetryAfterSpread must be between 0 and 1 minute.")]
-    public TimeSpan RetryAfterSpread { get; set; } = TimeSpan.FromSeconds(1);
-
     /// <summary><c>Boosted__MaxQueueWait</c>: the longest a call waits for a free slot before it fails fast (default 20 s, under the 30 s Orleans response timeout).</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00", ErrorMessage = "Boosted__MaxQueueWait must be between 10 ms and 10 minutes.")]
     public TimeSpan MaxQueueWait { get; set; } = TimeSpan.FromSeconds(20);

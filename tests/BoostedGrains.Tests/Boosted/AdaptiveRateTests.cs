@@ -121,4 +121,40 @@ public sealed class AdaptiveRateTests
             rate.Accepted();
         Assert.InRange(rate.Rate - cut, 0.8 * cut / 10, cut / 10);
     }
+
+    [Fact]
+    public void A_rate_grown_by_a_tenth_since_the_waiting_permits_were_spaced_spaces_them_again()
+    {
+        var rate = new AdaptiveRate(_time, ceiling: null);
+        rate.Limited(rate.Reserve().Generation);
+        // A queue reserved at the cut rate (8/s): the last of 20 permits is due 2.4 s from now.
+        var queued = Enumerable.Range(0, 20).Select(_ => rate.Reserve()).ToArray();
+        var slow = queued[^1].Wait;
+
+        // Growth below a tenth keeps the schedule; the answer that takes it past a tenth voids it.
+        rate.Accepted();
+        Assert.All(queued, r => Assert.False(r.Voided.IsCancellationRequested));
+        while (!queued[0].Voided.IsCancellationRequested)
+            rate.Accepted();
+        Assert.All(queued, r => Assert.True(r.Voided.IsCancellationRequested));
+
+        // Reserved again, the same 20 permits are spaced at the grown rate, from one interval on (one was due just now).
+        var respaced = Enumerable.Range(0, 20).Select(_ => rate.Reserve()).ToArray();
+        Assert.All(respaced, r => Assert.False(r.Voided.IsCancellationRequested));
+        Assert.Equal(20 / rate.Rate, respaced[^1].Wait.TotalSeconds, 6);
+        Assert.True(respaced[^1].Wait < slow);
+    }
+
+    [Fact]
+    public void A_permit_reserved_while_a_Retry_After_holds_is_due_when_the_hold_ends()
+    {
+        var rate = new AdaptiveRate(_time, ceiling: null);
+        var hold = TimeSpan.FromSeconds(1);
+
+        var first = rate.Reserve(notBefore: hold);
+        var second = rate.Reserve(notBefore: hold);
+
+        Assert.Equal(hold, first.Wait);
+        Assert.Equal(hold.TotalSeconds + 1 / rate.Rate, second.Wait.TotalSeconds, 6);
+    }
 }
