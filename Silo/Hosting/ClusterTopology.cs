@@ -15,48 +15,48 @@ namespace BoostedGrains.Silo.Hosting;
 /// </summary>
 public sealed class ClusterTopology
 {
-    private ClusterTopology(ClusterConnectionOptions connection, SiloClusterOptions cluster, ClusterTlsOptions tls)
+    private ClusterTopology(SiloClusterOptions cluster, ClusterTlsOptions tls)
     {
-        Connection = connection;
         Cluster = cluster;
         Tls = tls;
     }
 
-    /// <summary>The cluster's ID, service ID, gateway port and storage, as the clients read them too.</summary>
-    public ClusterConnectionOptions Connection { get; }
-
-    /// <summary>This silo's ports, address and failure detection.</summary>
+    /// <summary>The cluster's ID, service ID, gateway port and storage, as the clients read them too, and this silo's ports, address and failure detection.</summary>
     public SiloClusterOptions Cluster { get; }
 
     /// <summary>Mutual TLS on the Orleans ports.</summary>
     public ClusterTlsOptions Tls { get; }
 
     /// <summary>Grain state outlives the process (Azure Table storage).</summary>
-    public bool PersistentState => Connection.UsesAzureStorage;
+    public bool PersistentState => Cluster.UsesAzureStorage;
 
     /// <summary>The <c>Cluster</c>, <c>Storage</c> and <c>Tls</c> sections of <paramref name="configuration"/>, validated.</summary>
-    public static ClusterTopology Bind(IConfiguration configuration) =>
-        new(ClusterConnectionOptions.Bind(configuration).Validated(), SiloClusterOptions.Bind(configuration), ClusterTlsOptions.Bind(configuration));
+    public static ClusterTopology Bind(IConfiguration configuration)
+    {
+        var cluster = ClusterConnectionOptions.Bind(configuration, new SiloClusterOptions());
+        cluster.Validated();
+        return new(cluster, ClusterTlsOptions.Bind(configuration));
+    }
 
-    /// <summary>Makes the options read here the ones the host's services see.</summary>
+    /// <summary>Makes the options read here the ones the host's services see, as the silo's and as the clients' type.</summary>
     public void Register(IServiceCollection services)
     {
-        services.AddSingleton(Options.Create(Connection));
+        services.AddSingleton(Options.Create<ClusterConnectionOptions>(Cluster));
         services.AddSingleton(Options.Create(Cluster));
     }
 
     /// <summary>Configures membership, endpoints and grain storage of <paramref name="silo"/>.</summary>
     public ISiloBuilder Apply(ISiloBuilder silo)
     {
-        var (connection, cluster) = (Connection, Cluster);
+        var cluster = Cluster;
         silo.Configure<ClusterMembershipOptions>(options => ApplyMembership(cluster, options));
         if (Tls.Enabled)
             silo.UseClusterTls(Tls);
         if (!PersistentState)
         {
             return silo
-                .UseLocalhostClustering(cluster.SiloPort, connection.GatewayPort,
-                    new IPEndPoint(IPAddress.Loopback, cluster.EffectivePrimarySiloPort), connection.ServiceId, connection.ClusterId)
+                .UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort,
+                    new IPEndPoint(IPAddress.Loopback, cluster.EffectivePrimarySiloPort), cluster.ServiceId, cluster.ClusterId)
                 .AddMemoryGrainStorage(GrainStorage.Name);
         }
 
@@ -64,12 +64,12 @@ public sealed class ClusterTopology
             silo.Services.AddHostedService<PlaintextClusterWarning>();
         silo.Configure<ClusterOptions>(options =>
         {
-            options.ClusterId = connection.ClusterId;
-            options.ServiceId = connection.ServiceId;
+            options.ClusterId = cluster.ClusterId;
+            options.ServiceId = cluster.ServiceId;
         });
-        silo.ConfigureEndpoints(AdvertisedAddress(cluster.AdvertisedIP), cluster.SiloPort, connection.GatewayPort,
+        silo.ConfigureEndpoints(AdvertisedAddress(cluster.AdvertisedIP), cluster.SiloPort, cluster.GatewayPort,
             listenOnAnyHostAddress: cluster.ListenOnAnyAddress);
-        var connectionString = connection.AzureTableConnectionString;
+        var connectionString = cluster.AzureTableConnectionString;
         return silo
             .UseAzureStorageClustering(options => options.TableServiceClient = new TableServiceClient(connectionString))
             .AddAzureTableGrainStorage(GrainStorage.Name, options => options.TableServiceClient = new TableServiceClient(connectionString));

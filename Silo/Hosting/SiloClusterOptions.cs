@@ -3,10 +3,11 @@ using BoostedGrains.Client;
 namespace BoostedGrains.Silo.Hosting;
 
 /// <summary>
-/// The silo's own part of the <c>Cluster</c> section: its silo port, address and failure detection. The part clients
-/// share (cluster and service ID, gateway port) is <see cref="ClusterConnectionOptions"/>.
+/// The <c>Cluster</c> (and <c>Storage</c>) section as a silo reads it: the part clients share (cluster and service ID,
+/// gateway port, storage), which it inherits from <see cref="ClusterConnectionOptions"/>, and its own silo port, address
+/// and failure detection.
 /// </summary>
-public sealed class SiloClusterOptions
+public sealed class SiloClusterOptions : ClusterConnectionOptions
 {
     /// <summary><c>Cluster__SiloPort</c>: silo-to-silo traffic.</summary>
     public int SiloPort { get; set; } = 11111;
@@ -47,8 +48,4 @@ public sealed class SiloClusterOptions
 
     /// <summary><c>Cluster__NumVotesForDeathDeclaration</c>: votes needed to declare a silo dead (default 2, as Orleans): two peers must agree.</summary>
     public int NumVotesForDeathDeclaration { get; set; } = 2;
-
-    /// <summary>The silo's part of the <c>Cluster</c> section of <paramref name="configuration"/>.</summary>
-    public static SiloClusterOptions Bind(IConfiguration configuration) =>
-        configuration.GetSection(ClusterConnectionOptions.SectionName).Get<SiloClusterOptions>() ?? new SiloClusterOptions();
 }

@@ -5,9 +5,10 @@ namespace BoostedGrains.Client;
 
 /// <summary>
 /// How silos and app servers find the cluster: the shared part of the <c>Cluster</c> section and the <c>Storage</c>
-/// section. The silos and every client read these settings through this one type, so their defaults cannot drift apart.
+/// section. The silos and every client read these settings through this one type, so their defaults cannot drift apart
+/// (a silo binds the <c>Cluster</c> section once, into options that extend these with its own ports and failure detection).
 /// </summary>
-public sealed class ClusterConnectionOptions
+public class ClusterConnectionOptions
 {
     public const string SectionName = "Cluster";
 
@@ -38,9 +39,11 @@ public sealed class ClusterConnectionOptions
     /// The <c>Cluster</c> and <c>Storage</c> sections of <paramref name="configuration"/>. Read while the host is
     /// composed, because the clustering provider is chosen from them; call <see cref="Validated"/> once code has had its say.
     /// </summary>
-    public static ClusterConnectionOptions Bind(IConfiguration configuration)
+    public static ClusterConnectionOptions Bind(IConfiguration configuration) => Bind(configuration, new ClusterConnectionOptions());
+
+    /// <summary>The <c>Cluster</c> and <c>Storage</c> sections of <paramref name="configuration"/>, bound into <paramref name="options"/>.</summary>
+    public static TOptions Bind<TOptions>(IConfiguration configuration, TOptions options) where TOptions : ClusterConnectionOptions
     {
-        var options = new ClusterConnectionOptions();
         configuration.GetSection(SectionName).Bind(options);
         configuration.GetSection(StorageSectionName).Bind(options);
         return options;
