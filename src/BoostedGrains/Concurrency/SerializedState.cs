@@ -37,6 +37,9 @@ internal sealed class SerializedState<T>(IPersistentState<T> state)
     /// <summary>Makes <see cref="Current"/> what storage holds, if a failed write may have left it ahead; throws while storage is unreachable.</summary>
     public Task EnsureStoredAsync() => _mustReload ? UpdateAsync(static _ => false) : Task.CompletedTask;
 
+    /// <summary>Reads the stored state, before any update (a grain's activation).</summary>
+    public Task ReadAsync() => state.ReadStateAsync();
+
     /// <summary>After any write under way, reads the stored state again (another activation may have written it).</summary>
     public Task ReloadAsync()
     {

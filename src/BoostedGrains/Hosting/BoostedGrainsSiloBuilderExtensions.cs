@@ -50,6 +50,7 @@ public static class BoostedGrainsSiloBuilderExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton<UserTokenProtector>();
+        services.TryAddSingleton<UserTokenGrainServices>();
         // Per grain class, so that only user grains follow Tokens__IdleDeactivation.
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<TokenOptions>>((collection, tokens) =>
             collection.ClassSpecificCollectionAge[typeof(UserTokenGrain).FullName!] = tokens.Value.IdleDeactivation);

@@ -42,8 +42,14 @@ public sealed class ManagementTokenGrain(
     }
 
     private sealed class Token(ManagementTokenGrain grain, BoostedOptions options, TimeProvider time, BoostedGrainsMetrics metrics)
-        : RenewableToken(options, time, metrics)
+        : RenewableToken
     {
+        protected override BoostedOptions Options => options;
+
+        protected override TimeProvider Time => time;
+
+        protected override BoostedGrainsMetrics Metrics => metrics;
+
         protected override string Kind => "management";
 
         protected override Task<AccessToken> ExchangeAsync() => grain.ExchangeAsync();

@@ -1,5 +1,4 @@
 using BoostedGrains.Boosted;
-using BoostedGrains.Concurrency;
 using BoostedGrains.Diagnostics;
 
 namespace BoostedGrains.Tokens;
@@ -9,38 +8,48 @@ namespace BoostedGrains.Tokens;
 /// handed out while valid; inside its refresh window a renewal starts in the background; only a caller that finds no
 /// valid token waits, and it waits for the one shared exchange. A grain subclasses it with its exchange, so that a
 /// slot holds no delegates and a warm call allocates nothing: the valid token is handed out as one completed task.
+/// A user grain holds one per scope it serves, so it keeps only what cannot be derived: times as UTC ticks, the margin
+/// and the in-use lead computed from them, the single-flight exchange as a field of its own.
 /// </summary>
-internal abstract class RenewableToken(BoostedOptions options, TimeProvider time, BoostedGrainsMetrics metrics)
+internal abstract class RenewableToken
 {
     // After a failed background renewal the still-valid token keeps being served; wait a little before the next try
     // so that every call during an outage does not become an exchange.
     private static readonly TimeSpan BackgroundRetryDelay = TimeSpan.FromSeconds(5);
 
-    private readonly SingleFlight<AccessToken> _exchange = new();
+    // The exchange in flight, which every caller that needs a new token awaits; cleared when it ends, so the next call
+    // after a failure retries.
+    private Task<AccessToken>? _exchange;
     private AccessToken? _current;
     // _current as a completed task: what every warm call returns.
     private Task<AccessToken>? _served;
-    private TimeSpan _margin;
-    // From here on, a call means the token is in use when its refresh window starts (a refresh lead before it).
-    private DateTimeOffset _inUseFrom;
+    // UTC ticks; 0 before the first token.
+    private long _obtainedAt;
+    private long _refreshAt;
+    private long _lastServed;
+    private long _nextBackgroundAttempt;
     private bool _inUseNoticed;
-    private DateTimeOffset _lastServed;
-    private DateTimeOffset _nextBackgroundAttempt;
 
     /// <summary>The token held now, valid or not.</summary>
     public AccessToken? Current => _current;
 
     /// <summary>True while the current token may be handed out (a renewal now is ahead of time, nobody waits for it).</summary>
-    public bool HoldsUsableToken => _current is { } token && time.GetUtcNow() < token.ExpiresAt - _margin;
+    public bool HoldsUsableToken => _current is { } token && Time.GetUtcNow() < UsableUntil(token);
 
     /// <summary>When the current token was obtained.</summary>
-    public DateTimeOffset? LastRenewal { get; private set; }
+    public DateTimeOffset? LastRenewal => _obtainedAt == 0 ? null : Utc(_obtainedAt);
 
     /// <summary>When the current token enters its refresh window.</summary>
-    public DateTimeOffset RefreshAt { get; private set; }
+    public DateTimeOffset RefreshAt => Utc(_refreshAt);
+
+    /// <summary>The token settings.</summary>
+    protected abstract BoostedOptions Options { get; }
 
     /// <summary>The clock the token's times are read from.</summary>
-    protected TimeProvider Time => time;
+    protected abstract TimeProvider Time { get; }
+
+    /// <summary>Where served and renewed tokens are counted.</summary>
+    protected abstract BoostedGrainsMetrics Metrics { get; }
 
     /// <summary>The metrics' <c>kind</c> tag: user or management.</summary>
     protected abstract string Kind { get; }
@@ -65,28 +74,28 @@ internal abstract class RenewableToken(BoostedOptions options, TimeProvider time
     /// <summary>The current token if it is valid (renewing it in the background when due), else the shared exchange.</summary>
     public Task<AccessToken> GetAsync()
     {
-        var now = time.GetUtcNow();
-        _lastServed = now;
-        if (_served is not { } served || now >= _current!.ExpiresAt - _margin)
+        var now = Time.GetUtcNow();
+        _lastServed = now.UtcTicks;
+        if (_served is not { } served || now >= UsableUntil(_current!))
         {
-            metrics.Served(Kind, waited: true);
-            return _exchange.RunAsync(RunExchangeAsync);
+            Metrics.Served(Kind, waited: true);
+            return Exchange();
         }
-        if (now >= RefreshAt)
+        if (now.UtcTicks >= _refreshAt)
         {
-            if (now >= _nextBackgroundAttempt)
+            if (now.UtcTicks >= _nextBackgroundAttempt)
                 RenewAhead();
         }
-        else if (!_inUseNoticed && now >= _inUseFrom)
+        else if (!_inUseNoticed && now.UtcTicks >= InUseFrom(_current!))
             NoticeInUse();
-        metrics.Served(Kind, waited: false);
+        Metrics.Served(Kind, waited: false);
         return served;
     }
 
     /// <summary>Renews in the background if the token was handed out recently (within its refresh lead); idle tokens are left alone.</summary>
     public void RenewIfInUse()
     {
-        if (_current is { } token && time.GetUtcNow() - _lastServed <= token.ExpiresAt - RefreshAt)
+        if (_current is { } token && Time.GetUtcNow().UtcTicks - _lastServed <= token.ExpiresAt.UtcTicks - _refreshAt)
             RenewAhead();
     }
 
@@ -121,19 +130,31 @@ internal abstract class RenewableToken(BoostedOptions options, TimeProvider time
 
     private void RenewAhead()
     {
-        if (_exchange.IsRunning)
+        if (_exchange is not null)
             return;
-        metrics.RenewedAhead(Kind);
+        Metrics.RenewedAhead(Kind);
         RenewInBackground();
     }
 
     private void RenewInBackground()
     {
-        if (_exchange.IsRunning)
+        if (_exchange is not null)
             return;
         // Nobody awaits a background renewal: observe its failure (the grain has recorded it) so it is not unobserved.
-        _exchange.RunAsync(RunExchangeAsync).ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+        Exchange().ContinueWith(static t => _ = t.Exception, CancellationToken.None,
             TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    // The exchange in flight, or a new one when none is.
+    private Task<AccessToken> Exchange()
+    {
+        if (_exchange is { } running)
+            return running;
+        var task = RunExchangeAsync();
+        // One that finished synchronously has already cleared the field; storing it would pin a stale result.
+        if (!task.IsCompleted)
+            _exchange = task;
+        return task;
     }
 
     private async Task<AccessToken> RunExchangeAsync()
@@ -145,10 +166,14 @@ internal abstract class RenewableToken(BoostedOptions options, TimeProvider time
         }
         catch
         {
-            _nextBackgroundAttempt = time.GetUtcNow() + BackgroundRetryDelay;
+            _nextBackgroundAttempt = (Time.GetUtcNow() + BackgroundRetryDelay).UtcTicks;
             throw;
         }
-        Accept(token, time.GetUtcNow());
+        finally
+        {
+            _exchange = null;
+        }
+        Accept(token, Time.GetUtcNow());
         return token;
     }
 
@@ -163,20 +188,27 @@ internal abstract class RenewableToken(BoostedOptions options, TimeProvider time
     private void Accept(AccessToken token, DateTimeOffset obtainedAt)
     {
         var lifetime = token.ExpiresAt - obtainedAt;
-        _margin = Margin(options, lifetime);
+        var usableUntil = token.ExpiresAt - Margin(Options, lifetime);
         // Jitter spreads the renewals of tokens obtained together (docs/design.md rule 2).
-        var fraction = Math.Min(0.95, options.RefreshAheadFraction + Random.Shared.NextDouble() * options.RefreshAheadJitter);
+        var fraction = Math.Min(0.95, Options.RefreshAheadFraction + Random.Shared.NextDouble() * Options.RefreshAheadJitter);
         var refreshAt = obtainedAt + lifetime * fraction;
-        RefreshAt = refreshAt < token.ExpiresAt - _margin ? refreshAt : token.ExpiresAt - _margin;
+        _refreshAt = (refreshAt < usableUntil ? refreshAt : usableUntil).UtcTicks;
         _current = token;
         _served = Task.FromResult(token);
-        _nextBackgroundAttempt = obtainedAt;
-        LastRenewal = obtainedAt;
-        _inUseFrom = RefreshAt - (token.ExpiresAt - RefreshAt);
+        _nextBackgroundAttempt = obtainedAt.UtcTicks;
+        _obtainedAt = obtainedAt.UtcTicks;
         _inUseNoticed = false;
         OnRenewed();
         // The call that waited for this token may already count (a refresh fraction under one half).
-        if (_lastServed >= _inUseFrom)
+        if (_lastServed >= InUseFrom(token))
             NoticeInUse();
     }
+
+    // The margin follows from the lifetime the token had when it was new, so it is not kept.
+    private DateTimeOffset UsableUntil(AccessToken token) => token.ExpiresAt - Margin(Options, token.ExpiresAt - Utc(_obtainedAt));
+
+    // From here on, a call means the token is in use when its refresh window starts (a refresh lead before it).
+    private long InUseFrom(AccessToken token) => _refreshAt - (token.ExpiresAt.UtcTicks - _refreshAt);
+
+    private static DateTimeOffset Utc(long ticks) => new(ticks, TimeSpan.Zero);
 }

@@ -16,6 +16,9 @@ public sealed class StoredToken
     /// <summary>When the token was obtained: with the expiry, it places the refresh window as for a live token.</summary>
     [Id(3)] public required DateTimeOffset ObtainedAt { get; init; }
 
+    /// <summary>The scope set the token is for (null in a token stored under its scope in <see cref="UserTokenState.Tokens"/> by earlier versions).</summary>
+    [Id(4)] public string? Scope { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"StoredToken(kek {KekId}, expires {ExpiresAt:O}, {Data.Length} bytes)";
 }

@@ -3,10 +3,7 @@ using BoostedGrains.Concurrency;
 using BoostedGrains.Diagnostics;
 using BoostedGrains.Errors;
 using BoostedGrains.Hierarchy;
-using BoostedGrains.Hosting;
-using BoostedGrains.Keys;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
 namespace BoostedGrains.Tokens;
@@ -22,22 +19,12 @@ namespace BoostedGrains.Tokens;
 /// serves the stored token while it is valid instead of exchanging again.
 /// </summary>
 [Reentrant]
-public sealed partial class UserTokenGrain(
-    [PersistentState("user", GrainStorage.Name)] IPersistentState<UserTokenState> state,
-    BoostedTokenClient tokenClient,
-    BoostedAccountClient accountClient,
-    IAssertionSigner signer,
-    IOptions<BoostedOptions> options,
-    IOptions<TokenOptions> tokenOptions,
-    UserTokenProtector protector,
-    TimeProvider time,
-    BoostedGrainsMetrics metrics,
-    ILogger<UserTokenGrain> logger) : Grain, IUserTokenGrain, IUserTokenAdminGrain
+public sealed partial class UserTokenGrain : Grain, IUserTokenGrain, IUserTokenAdminGrain
 {
-    private readonly SerializedState<UserTokenState> _state = new(state);
-    private readonly BoostedOptions _options = options.Value;
-    private readonly IReadOnlySet<string> _allowedScopes = options.Value.EffectiveAllowedUserScopes;
-    private readonly bool _persist = tokenOptions.Value.Persist;
+    // A silo holds one of these per active user: its fields are what row 5 of docs/benchmarks.md counts, so the
+    // services are one shared reference and nothing is kept that can be derived.
+    private readonly SerializedState<UserTokenState> _state;
+    private readonly UserTokenGrainServices _services;
     private readonly SingleFlight<string> _provisioning = new();
     // Shaped for the common case: the default scope's slot has a field of its own; other scopes, which few users ask
     // for, get a dictionary only once one does.
@@ -47,21 +34,46 @@ public sealed partial class UserTokenGrain(
     // Bumped by every re-provisioning; exchanges started under an older value are discarded.
     private int _identityGeneration;
 
-    private string? _userId;
-    private string? _userScope;
+    private bool _userIdValid;
 
+    /// <summary>A user grain; <see cref="UserTokenGrainServices"/> holds what every user grain of the silo shares.</summary>
+    public UserTokenGrain(UserTokenGrainServices services)
+    {
+        // The context comes with the grain, not from the activation's services: resolving it there costs the scope an entry.
+        _state = new(new GrainStorageState<UserTokenState>(StateName, GrainContext, services.Storage));
+        _services = services;
+    }
+
+    /// <summary>The grain storage's name for a user's state.</summary>
+    internal const string StateName = "user";
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => _state.ReadAsync();
+
+    private BoostedOptions Options => _services.Options;
+    private bool Persist => _services.Persist;
+    private TimeProvider Time => _services.Time;
+    private ILogger Logger => _services.Logger;
+
+    // Not kept: the key is read again on the few paths that need it (an exchange, a log line), not on a warm call.
     private string UserId
     {
         get
         {
             EnsureValidUserId();
-            return _userId!;
+            return this.GetPrimaryKeyString();
         }
     }
 
     // Checked on every call until it passes once: a grain can be reached with any key, not only through GetUserTokenGrain.
     // Throws InvalidUserIdException, before any work, for a key that is not a valid user ID.
-    private void EnsureValidUserId() => _userId ??= UserIds.Validate(this.GetPrimaryKeyString());
+    private void EnsureValidUserId()
+    {
+        if (_userIdValid)
+            return;
+        UserIds.Validate(this.GetPrimaryKeyString());
+        _userIdValid = true;
+    }
 
     /// <inheritdoc />
     public Task<AccessToken> GetAccessTokenAsync()
@@ -71,14 +83,14 @@ public sealed partial class UserTokenGrain(
     }
 
     // The default scope set's slot, under its one spelling.
-    private string UserScope => _userScope ??= ScopeSet.Normalize(_options.UserScope, _allowedScopes);
+    private string UserScope => _services.UserScope;
 
     /// <inheritdoc />
     public Task<AccessToken> GetAccessTokenAsync(string scope)
     {
         EnsureValidUserId();
         // A slot's key is a normalised, allowed scope set already: only another spelling needs the work.
-        var scopes = scope is not null && FindSlot(scope) is not null ? scope : ScopeSet.Normalize(scope, _allowedScopes);
+        var scopes = scope is not null && FindSlot(scope) is not null ? scope : ScopeSet.Normalize(scope, _services.AllowedScopes);
         return Token(scopes).GetAsync();
     }
 
@@ -92,8 +104,8 @@ public sealed partial class UserTokenGrain(
             if (!string.Equals(slot.Current?.Sha256, accessTokenSha256.Trim(), StringComparison.OrdinalIgnoreCase))
                 continue;
             // Cleared before the renewal starts, so that the renewal's read of the state cannot bring the token back.
-            if (_persist)
-                _ = ForgetStoredAsync(s => s.Tokens.Remove(slot.Scope));
+            if (Persist)
+                _ = ForgetStoredAsync(s => s.RemoveToken(slot.Scope));
             slot.Reject(accessTokenSha256);
             break;
         }
@@ -133,7 +145,7 @@ public sealed partial class UserTokenGrain(
         if (email is null && name is null)
             return;
 
-        await accountClient.UpdateUserAsync(boostedUserId, email, name);
+        await _services.AccountClient.UpdateUserAsync(boostedUserId, email, name);
         await _state.UpdateAsync(s =>
         {
             var current = s.Profile ?? new UserProfile(Workspace: s.Workspace);
@@ -176,10 +188,10 @@ public sealed partial class UserTokenGrain(
         EnsureValidUserId();
         await _state.UpdateAsync(s =>
         {
-            if (s.BoostedUserId is null && s.Tokens.Count == 0)
+            var hadTokens = s.ClearTokens();
+            if (s.BoostedUserId is null && !hadTokens)
                 return false;
             s.BoostedUserId = s.Workspace = null;
-            s.Tokens.Clear();
             return true;
         });
         _identityGeneration++;
@@ -187,7 +199,7 @@ public sealed partial class UserTokenGrain(
         foreach (var slot in Slots())
             slot.Invalidate();
         await _provisioning.RunAsync(ProvisionAsync);
-        LogReprovisioned(logger, this.GetPrimaryKeyString());
+        LogReprovisioned(Logger, this.GetPrimaryKeyString());
         return await GetStatusAsync();
     }
 
@@ -196,12 +208,12 @@ public sealed partial class UserTokenGrain(
     {
         if (FindSlot(scope) is { } slot)
             return slot;
-        slot = new Slot(this, scope, _options, time, metrics);
+        slot = new Slot(this, scope);
         if (scope == UserScope)
             _defaultSlot = slot;
         else
             (_otherSlots ??= new Dictionary<string, Slot>(StringComparer.Ordinal))[scope] = slot;
-        if (_persist && _state.Current.Tokens.GetValueOrDefault(scope) is { } stored && Unprotect(scope, stored) is { } restored)
+        if (Persist && _state.Current.FindToken(scope) is { } stored && Unprotect(scope, stored) is { } restored)
             slot.Restore(restored, stored.ObtainedAt);
         return slot;
     }
@@ -219,9 +231,9 @@ public sealed partial class UserTokenGrain(
 
     private AccessToken? Unprotect(string scope, StoredToken stored)
     {
-        if (protector.TryUnprotect(UserId, scope, stored) is { } token)
+        if (_services.Protector.TryUnprotect(UserId, scope, stored) is { } token)
             return token;
-        LogStoredTokenUnreadable(logger, scope, this.GetPrimaryKeyString(), stored.KekId);
+        LogStoredTokenUnreadable(Logger, scope, this.GetPrimaryKeyString(), stored.KekId);
         return null;
     }
 
@@ -234,26 +246,26 @@ public sealed partial class UserTokenGrain(
                 // Each exchange is tagged with the identity it is signed for: one that a re-provisioning overtook while
                 // it was in flight (a refresh-ahead renewal, typically) is dropped, not served for an hour.
                 var generation = _identityGeneration;
-                var seen = _state.Current.Tokens.GetValueOrDefault(scope);
+                var seen = _state.Current.FindToken(scope);
                 // A caller waits: another activation of this grain (during membership changes) may have stored a token
                 // meanwhile. A renewal ahead of time skips the read; its write still meets such a token (ETag) and adopts it.
-                if (_persist && !Token(scope).HoldsUsableToken && await ReloadAsync())
+                if (Persist && !Token(scope).HoldsUsableToken && await ReloadAsync())
                 {
-                    seen = _state.Current.Tokens.GetValueOrDefault(scope);
+                    seen = _state.Current.FindToken(scope);
                     if (Adoptable(scope, seen) is { } adopted)
                         return adopted;
                 }
                 var boostedUserId = await EnsureProvisionedAsync();
-                var subject = _options.SubjectClaim == SubjectClaim.ExternalUserId ? UserId : boostedUserId;
+                var subject = Options.SubjectClaim == SubjectClaim.ExternalUserId ? UserId : boostedUserId;
                 // A fresh assertion per attempt: a retry after a lost answer must not replay the jti.
-                var token = await tokenClient.ExchangeAsync(ct => signer.CreateAssertionAsync(subject, ct), scope);
+                var token = await _services.TokenClient.ExchangeAsync(ct => _services.Signer.CreateAssertionAsync(subject, ct), scope);
                 if (generation != _identityGeneration)
                 {
-                    LogDroppedStaleIdentityToken(logger, scope, this.GetPrimaryKeyString());
+                    LogDroppedStaleIdentityToken(Logger, scope, this.GetPrimaryKeyString());
                     continue;
                 }
                 _lastError = null;
-                return _persist ? await StoreAsync(scope, token, seen) : token;
+                return Persist ? await StoreAsync(scope, token, seen) : token;
             }
         }
         catch (Exception e)
@@ -261,7 +273,7 @@ public sealed partial class UserTokenGrain(
             // Typed errors carry safe, actionable messages; anything else is named by type only, since its message
             // (storage, signing) is not ours to vouch for.
             _lastError = e is BoostedException or InvalidUserIdException ? e.Message : $"{e.GetType().Name} while renewing the token.";
-            LogRenewalFailed(logger, scope, this.GetPrimaryKeyString(), _lastError);
+            LogRenewalFailed(Logger, scope, this.GetPrimaryKeyString(), _lastError);
             // A scope that never got a token (one Boosted refuses, say) leaves no slot behind, so callers cannot grow
             // the activation without bound by asking for made-up scopes.
             if (scope != UserScope && FindSlot(scope) is { Current: null })
@@ -277,23 +289,23 @@ public sealed partial class UserTokenGrain(
     private async Task<AccessToken> StoreAsync(string scope, AccessToken token, StoredToken? seen)
     {
         AccessToken? winner = null;
-        var sealedToken = protector.Protect(UserId, token, time.GetUtcNow());
+        var sealedToken = _services.Protector.Protect(UserId, scope, token, Time.GetUtcNow());
         try
         {
             await _state.UpdateAsync(s =>
             {
-                var stored = s.Tokens.GetValueOrDefault(scope);
+                var stored = s.FindToken(scope);
                 if (stored is not null && !SameCiphertext(stored, seen) && !ReferenceEquals(stored, sealedToken)
                     && (winner = Adoptable(scope, stored)) is not null)
                     return false;
                 winner = null;
-                s.Tokens[scope] = sealedToken;
+                s.SetToken(sealedToken);
                 return true;
             });
         }
         catch (Exception e)
         {
-            LogStoreFailed(logger, scope, this.GetPrimaryKeyString(), e.GetType().Name);
+            LogStoreFailed(Logger, scope, this.GetPrimaryKeyString(), e.GetType().Name);
         }
         return winner ?? token;
     }
@@ -303,7 +315,7 @@ public sealed partial class UserTokenGrain(
     {
         var held = FindSlot(scope)?.Current;
         if (stored is null || stored.ExpiresAt <= (held?.ExpiresAt ?? DateTimeOffset.MinValue)
-            || !RenewableToken.IsUsable(_options, stored.ObtainedAt, stored.ExpiresAt, time.GetUtcNow()))
+            || !RenewableToken.IsUsable(Options, stored.ObtainedAt, stored.ExpiresAt, Time.GetUtcNow()))
             return null;
         var token = Unprotect(scope, stored);
         return token is not null && token.Sha256 != held?.Sha256 ? token : null;
@@ -319,7 +331,7 @@ public sealed partial class UserTokenGrain(
         }
         catch (Exception e)
         {
-            LogReadFailed(logger, this.GetPrimaryKeyString(), e.GetType().Name);
+            LogReadFailed(Logger, this.GetPrimaryKeyString(), e.GetType().Name);
             return false;
         }
     }
@@ -335,7 +347,7 @@ public sealed partial class UserTokenGrain(
         }
         catch (Exception e)
         {
-            LogClearFailed(logger, this.GetPrimaryKeyString(), e.GetType().Name);
+            LogClearFailed(Logger, this.GetPrimaryKeyString(), e.GetType().Name);
         }
     }
 
@@ -345,12 +357,12 @@ public sealed partial class UserTokenGrain(
     private async Task<string> ProvisionAsync()
     {
         var profile = _state.Current.Profile ?? new UserProfile();
-        var workspace = await GrainFactory.GetGrain<IAccountGrain>(profile.Workspace ?? _options.DefaultWorkspace.ExternalId).EnsureCreatedAsync();
-        var user = await accountClient.EnsureUserAsync(workspace.WorkspaceId, UserId, profile.Email, profile.Name);
+        var workspace = await GrainFactory.GetGrain<IAccountGrain>(profile.Workspace ?? Options.DefaultWorkspace.ExternalId).EnsureCreatedAsync();
+        var user = await _services.AccountClient.EnsureUserAsync(workspace.WorkspaceId, UserId, profile.Email, profile.Name);
         // An adopted user may live in another workspace than the profile asked for: store where it really is.
         var workspaceExternalId = user.WorkspaceId == workspace.WorkspaceId
             ? workspace.ExternalId
-            : await accountClient.GetWorkspaceExternalIdAsync(user.WorkspaceId);
+            : await _services.AccountClient.GetWorkspaceExternalIdAsync(user.WorkspaceId);
         await _state.UpdateAsync(s =>
         {
             if (s.BoostedUserId is not null)
@@ -374,12 +386,17 @@ public sealed partial class UserTokenGrain(
     /// One scope set's token, renewed through the grain's exchange, with the one-shot timer at the start of its refresh
     /// window (docs/design.md rule 2). The timer does not keep the grain alive.
     /// </summary>
-    private sealed class Slot(UserTokenGrain grain, string scope, BoostedOptions options, TimeProvider time, BoostedGrainsMetrics metrics)
-        : RenewableToken(options, time, metrics)
+    private sealed class Slot(UserTokenGrain grain, string scope) : RenewableToken
     {
         private IGrainTimer? _refreshTimer;
 
         public string Scope => scope;
+
+        protected override BoostedOptions Options => grain.Options;
+
+        protected override TimeProvider Time => grain.Time;
+
+        protected override BoostedGrainsMetrics Metrics => grain._services.Metrics;
 
         protected override string Kind => "user";
 

@@ -13,13 +13,14 @@ public sealed class UserTokenProtector(IOptions<KeyRingOptions> options, ILogger
 {
     private readonly KekSet _keks = new(options.Value, logger);
 
-    /// <summary>Encrypts <paramref name="token"/> of <paramref name="userId"/> under the current KEK.</summary>
-    public StoredToken Protect(string userId, AccessToken token, DateTimeOffset obtainedAt) => new()
+    /// <summary>Encrypts <paramref name="token"/> of <paramref name="userId"/>, held for <paramref name="scope"/>, under the current KEK.</summary>
+    public StoredToken Protect(string userId, string scope, AccessToken token, DateTimeOffset obtainedAt) => new()
     {
         KekId = _keks.CurrentId,
-        Data = AesGcmEnvelope.Seal(_keks.Current, Encoding.UTF8.GetBytes(token.Value), AssociatedData(_keks.CurrentId, userId, token.Scope, token.ExpiresAt)),
+        Data = AesGcmEnvelope.Seal(_keks.Current, Encoding.UTF8.GetBytes(token.Value), AssociatedData(_keks.CurrentId, userId, scope, token.ExpiresAt)),
         ExpiresAt = token.ExpiresAt,
         ObtainedAt = obtainedAt,
+        Scope = scope,
     };
 
     /// <summary>The token, or null when the KEK is unknown or the data does not belong to this user and scope.</summary>

@@ -7,8 +7,8 @@ using BoostedGrains.Tokens;
 namespace BoostedGrains.Tests.Cluster;
 
 /// <summary>
-/// A scope slot that is removed after a failed exchange takes its refresh timer with it: no timer fires later for a
-/// slot that no longer exists.
+/// Each scope has its slot: tokens of several scopes are all stored and restored, and a slot that is removed after a
+/// failed exchange takes its refresh timer with it, so no timer fires later for a slot that no longer exists.
 /// </summary>
 public sealed class ScopeSlotTests(ScopeSlotTests.Fixture boosted) : IClassFixture<ScopeSlotTests.Fixture>
 {
@@ -30,6 +30,24 @@ public sealed class ScopeSlotTests(ScopeSlotTests.Fixture boosted) : IClassFixtu
             // circuit breaker for the call after it.
             ["Boosted:MaxRetries"] = "0",
         };
+    }
+
+    [Fact]
+    public async Task Tokens_of_two_scopes_are_both_stored_and_served_by_a_new_activation_without_an_exchange()
+    {
+        var user = $"scopes-{Guid.NewGuid():N}";
+        var grain = boosted.Client.GetUserTokenGrain(user);
+        var thread = await grain.GetAccessTokenAsync();
+        var files = await grain.GetAccessTokenAsync(Files);
+
+        var row = (await StoredTokens.ReadAsync(boosted, user)).State!;
+        Assert.Equal([Files, "thread"], row.AllTokens().Select(t => t.Scope).Order(StringComparer.Ordinal));
+        await StoredTokens.DeactivateAllAsync(boosted);
+
+        Assert.Equal(thread.Value, (await grain.GetAccessTokenAsync()).Value);
+        Assert.Equal(files.Value, (await grain.GetAccessTokenAsync(Files)).Value);
+        var id = (await grain.GetStatusAsync()).BoostedUserId!;
+        Assert.Equal(2, boosted.Emulator.GetStats().Exchanges.GetValueOrDefault(id));
     }
 
     [Fact]

@@ -3,6 +3,8 @@ using BoostedGrains.Emulator;
 using BoostedGrains.Testing;
 using BoostedGrains.Tests.Infrastructure;
 using BoostedGrains.Tokens;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 
 namespace BoostedGrains.Tests.Cluster;
 
@@ -58,7 +60,7 @@ public sealed class TokenContinuityTests(BoostedCluster boosted) : IClassFixture
         var other = NewUser("other");
         var ownerToken = await boosted.Client.GetUserTokenGrain(owner).GetAccessTokenAsync();
         var ownersRow = await StoredTokens.ReadAsync(boosted, owner);
-        await Tamper(other, _ => ownersRow.State!.Tokens["thread"]);
+        await Tamper(other, _ => ownersRow.State!.FindToken("thread")!);
 
         var othersToken = await boosted.Client.GetUserTokenGrain(other).GetAccessTokenAsync();
 
@@ -93,12 +95,62 @@ public sealed class TokenContinuityTests(BoostedCluster boosted) : IClassFixture
     {
         var user = NewUser("reprovision");
         await boosted.Client.GetUserTokenGrain(user).GetAccessTokenAsync();
-        Assert.Single((await StoredTokens.ReadAsync(boosted, user)).State!.Tokens);
+        Assert.Single((await StoredTokens.ReadAsync(boosted, user)).State!.AllTokens());
 
         // Re-provisioning is silo-only (Orleans clients are refused): call it through a silo's grain factory.
         await boosted.SiloGrains.GetGrain<IUserTokenAdminGrain>(user).ReprovisionAsync();
 
-        Assert.Empty((await StoredTokens.ReadAsync(boosted, user)).State!.Tokens);
+        Assert.Empty((await StoredTokens.ReadAsync(boosted, user)).State!.AllTokens());
+    }
+
+    [Fact]
+    public async Task A_token_stored_under_its_scope_in_the_dictionary_of_earlier_versions_is_served_and_moves_to_the_field_when_renewed()
+    {
+        var user = NewUser("earlier-shape");
+        var grain = boosted.Client.GetUserTokenGrain(user);
+        var first = await grain.GetAccessTokenAsync();
+        await StoredTokens.DeactivateAllAsync(boosted);
+        // The row as earlier versions wrote it: every scope's token in the dictionary, keyed by scope, without a scope of its own.
+        var row = await StoredTokens.ReadAsync(boosted, user);
+        var stored = row.State!.Token ?? throw new InvalidOperationException("No token stored.");
+        row.State.Token = null;
+        row.State.Tokens = new() { ["thread"] = new StoredToken { KekId = stored.KekId, Data = stored.Data, ExpiresAt = stored.ExpiresAt, ObtainedAt = stored.ObtainedAt } };
+        await StoredTokens.WriteAsync(boosted, user, row);
+
+        var again = await grain.GetAccessTokenAsync();
+        Assert.Equal(first.Value, again.Value);
+        Assert.Equal(1, await ExchangesAsync(user));
+
+        await grain.ReportRejectedTokenAsync(again.Sha256);
+        await Eventually.TrueAsync(async () => await ExchangesAsync(user) == 2, "the rejected token was renewed");
+        await Eventually.TrueAsync(async () => (await StoredTokens.ReadAsync(boosted, user)).State!.Token is not null, "the renewed token was stored");
+        var renewed = (await StoredTokens.ReadAsync(boosted, user)).State!;
+        Assert.Equal("thread", renewed.Token!.Scope);
+        Assert.Null(renewed.Tokens);
+        await StoredTokens.DeactivateAllAsync(boosted);
+        Assert.Equal((await grain.GetAccessTokenAsync()).Value, (await grain.GetAccessTokenAsync()).Value);
+        Assert.Equal(2, await ExchangesAsync(user));
+    }
+
+    [Fact]
+    public void State_serialized_by_earlier_versions_reads_with_the_silos_storage_serializer()
+    {
+        var serializer = boosted.Cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainStorageSerializer>();
+        // A row as earlier versions wrote it (every scope's token in the dictionary, no scope in the token), byte for byte.
+        const string Earlier = """
+            {"$id":"1","$type":"BoostedGrains.Tokens.UserTokenState, BoostedGrains","BoostedUserId":"u-1","Workspace":"w","Tokens":{"$id":"2","$type":"System.Collections.Generic.Dictionary`2[[System.String, System.Private.CoreLib],[BoostedGrains.Tokens.StoredToken, BoostedGrains]], System.Private.CoreLib","thread":{"$id":"3","$type":"BoostedGrains.Tokens.StoredToken, BoostedGrains","KekId":"kek-1","Data":{"$type":"System.Byte[], System.Private.CoreLib","$value":"AQID"},"ExpiresAt":"1970-01-02T00:00:00+00:00","ObtainedAt":"1970-01-01T00:00:00+00:00"}}}
+            """;
+
+        var read = serializer.Deserialize<UserTokenState>(BinaryData.FromString(Earlier))!;
+
+        Assert.Equal("u-1", read.BoostedUserId);
+        var found = read.FindToken("thread");
+        Assert.NotNull(found);
+        Assert.Equal([1, 2, 3], found.Data);
+        Assert.Equal(DateTimeOffset.UnixEpoch.AddDays(1), found.ExpiresAt);
+        Assert.Null(read.FindToken("files"));
+        // Serialized again with no token of its own, the state is what earlier versions wrote: a rollback still reads it.
+        Assert.Equal(Earlier, serializer.Serialize(read).ToString());
     }
 
     /// <summary>Gets a token, rewrites the stored one with <paramref name="change"/>, and deactivates the grain.</summary>
@@ -108,10 +160,11 @@ public sealed class TokenContinuityTests(BoostedCluster boosted) : IClassFixture
         await StoredTokens.DeactivateAllAsync(boosted);
         var row = await StoredTokens.ReadAsync(boosted, user);
         // Whatever is in the row must not reach a log line: the suite-wide scan looks for it.
-        if (row.State!.Tokens.GetValueOrDefault("thread") is { } stored)
-            LogCapture.Suite.AddSecret(Convert.ToBase64String(stored.Data));
-        row.State!.Tokens["thread"] = change(row.State!.Tokens.GetValueOrDefault("thread") ?? throw new InvalidOperationException("No token stored."));
-        LogCapture.Suite.AddSecret(Convert.ToBase64String(row.State!.Tokens["thread"].Data));
+        var stored = row.State!.FindToken("thread") ?? throw new InvalidOperationException("No token stored.");
+        LogCapture.Suite.AddSecret(Convert.ToBase64String(stored.Data));
+        var changed = change(stored);
+        row.State.SetToken(changed);
+        LogCapture.Suite.AddSecret(Convert.ToBase64String(changed.Data));
         await StoredTokens.WriteAsync(boosted, user, row);
         return token;
     }
@@ -122,6 +175,7 @@ public sealed class TokenContinuityTests(BoostedCluster boosted) : IClassFixture
         Data = data ?? stored.Data,
         ExpiresAt = expiresAt ?? stored.ExpiresAt,
         ObtainedAt = stored.ObtainedAt,
+        Scope = stored.Scope,
     };
 
     private static byte[] SealWithRandomKey(int length)
