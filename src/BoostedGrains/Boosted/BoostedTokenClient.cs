@@ -72,7 +72,9 @@ public sealed partial class BoostedTokenClient(HttpClient http, IOptions<Boosted
     {
         var settings = options.Value;
         using var request = new HttpRequestMessage(HttpMethod.Post, settings.ResolveTokenEndpoint());
-        request.Options.Set(BoostedResilience.AttemptContent, async ct => (HttpContent)Form(settings, await sign(ct), scope));
+        // Signed on the thread pool, not in the calling grain's turn: signing is CPU work (RS256: about half a millisecond),
+        // so the grain keeps serving its other callers meanwhile and a storm's signatures spread over all cores.
+        request.Options.Set(BoostedResilience.AttemptContent, async ct => (HttpContent)Form(settings, await Task.Run(() => sign(ct).AsTask(), ct), scope));
         // Taken before sending, so the computed expiry is never later than Boosted's.
         var sentAt = time.GetUtcNow();
         using var response = await BoostedHttp.SendAsync(http, request, Operation, cancellationToken);

@@ -58,6 +58,11 @@ public class BoostedCluster : IAsyncLifetime
     /// <summary>How many silos the cluster starts with.</summary>
     protected virtual int SiloCount => 2;
 
+    /// <summary>Services each silo gets on top of the product's (a test's decorator of a product service, for example).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         LogCapture.Suite.AddSecret(ClientSecret);
@@ -88,6 +93,7 @@ public class BoostedCluster : IAsyncLifetime
         {
             host.Configuration.AddInMemoryCollection(settings);
             host.Services.AddSingleton(Time);
+            ConfigureServices(host.Services);
             // Without the test host's file logger: it writes every line under one lock and flushes to disk under it once a
             // second, so at this level a slow disk holds every logging thread, and with them every silo of the process
             // (a storm's timeline showed pauses of up to a second with no 429). The capture keeps every line in memory.
