@@ -19,6 +19,8 @@ if (Runs("6"))
     await IdleGapsScenario.RunAsync(settings, report);
 if (Runs("7"))
     await RollingRestartScenario.RunAsync(settings, report);
+if (Runs("8"))
+    await ScaleScenario.RunAsync(settings, report);
 
 var markdown = report.ToMarkdown();
 Console.WriteLine();
