@@ -51,6 +51,10 @@ public sealed record BenchSettings
     public required int RestartUsers { get; init; }
     public int RestartCallers { get; init; } = 16;
 
+    // Row 8: warm fetches through the token APIs of 1 silo process and of 3, side by side.
+    public required int ScaleUsers { get; init; }
+    public int[] ScaleCallers { get; init; } = [64, 256];
+
     public static BenchSettings Parse(string[] args)
     {
         var full = args.Contains("--full");
@@ -71,6 +75,7 @@ public sealed record BenchSettings
                 MemoryUsers = 100_000,
                 IdleGapUsers = 2_000, IdleGapLifetimeSeconds = 40, IdleGapLifetimes = 5,
                 RestartUsers = 10_000,
+                ScaleUsers = 5_000,
             }
             : new BenchSettings
             {
@@ -83,6 +88,7 @@ public sealed record BenchSettings
                 IdleGapUsers = 300, IdleGapLifetimeSeconds = 16,
                 // 10,000 users took 358-521 s on the shared 2 cores (their first tokens alone 227-261 s): quick mode restarts under fewer.
                 RestartUsers = 3_000,
+                ScaleUsers = 1_000,
             };
     }
 

@@ -22,10 +22,16 @@ public static class Format
     /// <summary>Min / median / max of per-repetition fractions (see <see cref="Fraction"/>).</summary>
     public static string Fractions(IReadOnlyList<double> ratios)
     {
+        var text = Spread(ratios);
+        return ratios.Max() > 1.0 ? $"{text} (FAILED measurement: a ratio above 1.0)" : text;
+    }
+
+    /// <summary>Min / median / max of per-repetition ratios whose baseline is no ceiling.</summary>
+    public static string Spread(IReadOnlyList<double> ratios)
+    {
         var sorted = ratios.Order().ToArray();
         var median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-        var text = $"{Ratio(sorted[0])} / {Ratio(median)} / {Ratio(sorted[^1])}";
-        return sorted[^1] > 1.0 ? $"{text} (FAILED measurement: a ratio above 1.0)" : text;
+        return $"{Ratio(sorted[0])} / {Ratio(median)} / {Ratio(sorted[^1])}";
     }
 
     public static string Count(double n) => n.ToString("N0", Invariant);

@@ -15,6 +15,18 @@ public static class MachineInfo
     /// <summary>The 1-minute load average: how busy the machine was with other work when the run started.</summary>
     public static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
+    /// <summary>Busy and total jiffies of all cores so far (<c>/proc/stat</c>); zeros where there is none.</summary>
+    public static (long Busy, long Total) CpuTicks()
+    {
+        var line = ReadLine("/proc/stat", "cpu ");
+        if (line is null)
+            return (0, 0);
+        var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+        var idle = fields[3] + fields[4]; // idle + iowait
+        var total = fields.Take(8).Sum(); // user .. steal; guest time is already counted in user
+        return (total - idle, total);
+    }
+
     private static string? ReadLine(string path, string prefix) =>
         File.Exists(path) ? File.ReadLines(path).FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal)) : null;
 }

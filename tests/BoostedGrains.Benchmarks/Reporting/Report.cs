@@ -30,7 +30,7 @@ public sealed class Report(BenchSettings settings)
         md.AppendLine($"Mode `--{settings.Mode}`, {_started:yyyy-MM-dd HH:mm} UTC, {(DateTimeOffset.UtcNow - _started).TotalSeconds:N0} s. ");
         md.AppendLine($"Machine: {_machine}; load average {_load} at start (other builds and tests were running: figures are noisy). ");
         md.AppendLine($"Rows 1–6: the emulator as Boosted with {settings.BoostedLatencyMs} ms latency; everything (emulator, silos, clients, load) runs in one process."
-            + (_rows.Any(r => r[0] == "7") ? " Row 7: silo and emulator processes on Azurite (see its note)." : ""));
+            + (_rows.Any(r => r[0] is "7" or "8") ? " Rows 7–8: silo and emulator processes on Azurite (see their notes)." : ""));
         md.AppendLine();
         md.AppendLine("| row | measurement | BoostedGrains | baseline (same run) | ratio |");
         md.AppendLine("|---|---|---|---|---|");
