@@ -4,8 +4,8 @@ using Polly;
 namespace BoostedGrains.Boosted;
 
 /// <summary>
-/// Holds each attempt until <see cref="AdaptiveRate"/> lets it go, and tells the rate how Boosted answered. Sits inside
-/// the retries and the <c>Retry-After</c> gate, so retries are paced too. While a <c>Retry-After</c> holds the silo, permits
+/// Holds each attempt until <see cref="AdaptiveRate"/> lets it go and no <c>Retry-After</c> holds the silo
+/// (<see cref="RetryAfterGate"/>), and tells both how Boosted answered. Sits inside the retries, so retries are paced too. While a <c>Retry-After</c> holds the silo, permits
 /// are reserved from the named time on, so the held attempts leave paced at the rate, not in a burst. An attempt whose
 /// permit a cut voided, or whose silo a <c>Retry-After</c> came to hold while it waited, is not sent on the old schedule:
 /// it reserves again.

@@ -64,11 +64,9 @@ internal static class BoostedResilience
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, options.TotalRequestTimeout, time)),
             });
         }
-        // Inside the retries, so every attempt is held back until a Retry-After named by any call has passed.
+        // Inside the retries, so every attempt is paced and held back until a Retry-After named by any call has passed;
+        // outside the breaker, which then sees paced attempts and no waiting.
         var gate = new RetryAfterGate(time, options);
-        builder.AddStrategy(_ => gate, new RetryAfterGateOptions());
-        // Inside the gate, so a held-back silo reserves no permits, and asking it again before each send; outside the
-        // breaker, which then sees paced attempts.
         builder.AddStrategy(_ => new AdaptiveRateStrategy(rate, gate, time), new AdaptiveRateStrategyOptions());
         builder.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
         {

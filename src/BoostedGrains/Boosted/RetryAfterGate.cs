@@ -6,30 +6,18 @@ namespace BoostedGrains.Boosted;
 
 /// <summary>
 /// Honours Boosted's <c>Retry-After</c> for the whole silo, not only for the call that received it: once a 429 names a
-/// time, no attempt of this pipeline is sent before it. <see cref="AdaptiveRateStrategy"/> does the waiting: it reserves
-/// each attempt's permit from the named time on, so the held attempts leave one interval of the silo's rate apart (a
-/// rate that 429 has just cut), not all at once, and the last of a few waiting calls is not kept back longer than the
-/// rate requires. A wait that outlasts a whole call (<see cref="BoostedOptions.TotalRequestTimeout"/>) is answered here at
-/// once with a 429 carrying the remaining wait, which fails the call with that delay instead of a timeout. A
-/// <c>Retry-After</c> longer than <see cref="BoostedOptions.MaxRetryAfter"/> holds the silo back for that cap only, so
-/// that a huge value cannot stop its calls until a restart. Sits inside the retries and outside the circuit breaker:
-/// waiting here is not a failure of Boosted and must not open the breaker.
+/// time, no attempt of this pipeline is sent before it. The silo's hold; <see cref="AdaptiveRateStrategy"/> applies it:
+/// it records every 429 here and reserves each attempt's permit from the named time on, so the held attempts leave one
+/// interval of the silo's rate apart (a rate that 429 has just cut), not all at once, and the last of a few waiting
+/// calls is not kept back longer than the rate requires. A wait that outlasts a whole call
+/// (<see cref="BoostedOptions.TotalRequestTimeout"/>) is answered at once with a 429 carrying the remaining wait
+/// (<see cref="Refusal"/>), which fails the call with that delay instead of a timeout. A <c>Retry-After</c> longer than
+/// <see cref="BoostedOptions.MaxRetryAfter"/> holds the silo back for that cap only, so that a huge value cannot stop
+/// its calls until a restart. Waiting here is not a failure of Boosted and must not open the breaker.
 /// </summary>
-internal sealed class RetryAfterGate(TimeProvider time, BoostedOptions options) : ResilienceStrategy<HttpResponseMessage>
+internal sealed class RetryAfterGate(TimeProvider time, BoostedOptions options)
 {
     private long _notBeforeUtcTicks;
-
-    protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
-        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
-    {
-        if (Refusal() is { } refused)
-            return refused;
-
-        var outcome = await callback(context, state);
-        // The adaptive rate inside has observed it already; a hold extended twice to the same time is extended once.
-        Observe(outcome);
-        return outcome;
-    }
 
     /// <summary>Holds the silo back for the <c>Retry-After</c> of a 429 (up to the cap); any other outcome changes nothing.</summary>
     public void Observe(Outcome<HttpResponseMessage> outcome)
@@ -71,10 +59,4 @@ internal sealed class RetryAfterGate(TimeProvider time, BoostedOptions options) 
             seen = previous;
         }
     }
-}
-
-/// <summary>Options of <see cref="RetryAfterGate"/> (it has none; Polly asks for an options object).</summary>
-internal sealed class RetryAfterGateOptions : ResilienceStrategyOptions
-{
-    public RetryAfterGateOptions() => Name = "RetryAfterGate";
 }

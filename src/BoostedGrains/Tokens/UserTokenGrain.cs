@@ -1,8 +1,6 @@
 using BoostedGrains.Boosted;
 using BoostedGrains.Concurrency;
-using BoostedGrains.Diagnostics;
 using BoostedGrains.Errors;
-using BoostedGrains.Hierarchy;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
@@ -113,51 +111,6 @@ public sealed partial class UserTokenGrain : Grain, IUserTokenGrain, IUserTokenA
     }
 
     /// <inheritdoc />
-    public async Task SetProfileAsync(UserProfile profile)
-    {
-        EnsureValidUserId();
-        ArgumentNullException.ThrowIfNull(profile);
-        profile.Validate();
-        await _state.UpdateAsync(s =>
-        {
-            if (s.BoostedUserId is not null)
-                return false;
-            s.Profile = profile;
-            return true;
-        });
-        // Reentrant: the user may have been provisioned before or while the profile was stored.
-        if (_state.Current.BoostedUserId is { } boostedUserId)
-            await UpdateProvisionedProfileAsync(boostedUserId, profile);
-    }
-
-    // A provisioned user's email and name follow the profile (a null field means unchanged); asking again for what
-    // Boosted already has sends nothing. Boosted cannot move a user to another workspace: that is refused, not dropped.
-    private async Task UpdateProvisionedProfileAsync(string boostedUserId, UserProfile requested)
-    {
-        var stored = _state.Current;
-        if (requested.Workspace is { } workspace && workspace != stored.Workspace)
-            throw new InvalidUserProfileException(
-                $"The user is already provisioned in workspace '{stored.Workspace}', and Boosted does not move users between workspaces. "
-                + "Leave the workspace out, or re-provision the user through the admin API.");
-        var known = stored.Profile ?? new UserProfile();
-        var email = requested.Email is { } e && e != known.Email ? e : null;
-        var name = requested.Name is { } n && n != known.Name ? n : null;
-        if (email is null && name is null)
-            return;
-
-        await _services.AccountClient.UpdateUserAsync(boostedUserId, email, name);
-        await _state.UpdateAsync(s =>
-        {
-            var current = s.Profile ?? new UserProfile(Workspace: s.Workspace);
-            var updated = current with { Email = email ?? current.Email, Name = name ?? current.Name };
-            if (updated == s.Profile)
-                return false;
-            s.Profile = updated;
-            return true;
-        });
-    }
-
-    /// <inheritdoc />
     public Task<UserTokenStatus> GetStatusAsync()
     {
         var stored = _state.Current;
@@ -165,42 +118,6 @@ public sealed partial class UserTokenGrain : Grain, IUserTokenGrain, IUserTokenA
         return Task.FromResult(new UserTokenStatus(
             UserId, stored.BoostedUserId is not null, stored.BoostedUserId, stored.Workspace,
             token.Current?.ExpiresAt, token.LastRenewal, _lastError));
-    }
-
-    /// <inheritdoc />
-    public async Task<bool> OnboardAsync(UserProfile? profile)
-    {
-        EnsureValidUserId();
-        if (_state.Current.BoostedUserId is not null)
-            return false;
-        if (profile is not null)
-            await SetProfileAsync(profile);
-        // Reentrant: a call that interleaved with the profile write may have provisioned the user meanwhile.
-        if (_state.Current.BoostedUserId is not null)
-            return false;
-        await _provisioning.RunAsync(ProvisionAsync);
-        return true;
-    }
-
-    /// <inheritdoc />
-    public async Task<UserTokenStatus> ReprovisionAsync()
-    {
-        EnsureValidUserId();
-        await _state.UpdateAsync(s =>
-        {
-            var hadTokens = s.ClearTokens();
-            if (s.BoostedUserId is null && !hadTokens)
-                return false;
-            s.BoostedUserId = s.Workspace = null;
-            return true;
-        });
-        _identityGeneration++;
-        // Tokens of the forgotten identity are not handed out again; the next call exchanges for the provisioned one.
-        foreach (var slot in Slots())
-            slot.Invalidate();
-        await _provisioning.RunAsync(ProvisionAsync);
-        LogReprovisioned(Logger, this.GetPrimaryKeyString());
-        return await GetStatusAsync();
     }
 
     /// <summary>The slot of a normalised scope set, made (and restored from storage) on first use.</summary>
@@ -351,92 +268,12 @@ public sealed partial class UserTokenGrain : Grain, IUserTokenGrain, IUserTokenA
         }
     }
 
-    private Task<string> EnsureProvisionedAsync() =>
-        _state.Current.BoostedUserId is { } id ? Task.FromResult(id) : _provisioning.RunAsync(ProvisionAsync);
-
-    private async Task<string> ProvisionAsync()
-    {
-        var profile = _state.Current.Profile ?? new UserProfile();
-        var workspace = await GrainFactory.GetGrain<IAccountGrain>(profile.Workspace ?? Options.DefaultWorkspace.ExternalId).EnsureCreatedAsync();
-        var user = await _services.AccountClient.EnsureUserAsync(workspace.WorkspaceId, UserId, profile.Email, profile.Name);
-        // An adopted user may live in another workspace than the profile asked for: store where it really is.
-        var workspaceExternalId = user.WorkspaceId == workspace.WorkspaceId
-            ? workspace.ExternalId
-            : await _services.AccountClient.GetWorkspaceExternalIdAsync(user.WorkspaceId);
-        await _state.UpdateAsync(s =>
-        {
-            if (s.BoostedUserId is not null)
-                return false;
-            s.BoostedUserId = user.UserId;
-            s.Workspace = workspaceExternalId;
-            return true;
-        });
-        // Another activation may have stored the user first; what is stored is the truth.
-        return _state.Current.BoostedUserId ?? user.UserId;
-    }
-
     // A slot and its refresh timer go together: a timer left behind would fire for a slot that no longer exists.
     private void RemoveSlot(string scope)
     {
         if (_otherSlots is not null && _otherSlots.Remove(scope, out var slot))
             slot.StopRefreshTimer();
     }
-
-    /// <summary>
-    /// One scope set's token, renewed through the grain's exchange, with the one-shot timer at the start of its refresh
-    /// window (docs/design.md rule 2). The timer does not keep the grain alive.
-    /// </summary>
-    private sealed class Slot(UserTokenGrain grain, string scope) : RenewableToken
-    {
-        private IGrainTimer? _refreshTimer;
-
-        public string Scope => scope;
-
-        protected override BoostedOptions Options => grain.Options;
-
-        protected override TimeProvider Time => grain.Time;
-
-        protected override BoostedGrainsMetrics Metrics => grain._services.Metrics;
-
-        protected override string Kind => "user";
-
-        protected override Task<AccessToken> ExchangeAsync() => grain.ExchangeAsync(scope);
-
-        // A new token has a window of its own.
-        protected override void OnRenewed() => StopRefreshTimer();
-
-        // The timer exists only from the first call within the refresh lead on: most of a token's life it costs nothing.
-        protected override void OnInUseBeforeRefresh()
-        {
-            StopRefreshTimer();
-            var due = RefreshAt - Time.GetUtcNow();
-            _refreshTimer = grain.RegisterGrainTimer(
-                static (slot, _) =>
-                {
-                    slot.OnRefreshDue();
-                    return Task.CompletedTask;
-                },
-                this,
-                new GrainTimerCreationOptions(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = false });
-        }
-
-        public void StopRefreshTimer()
-        {
-            _refreshTimer?.Dispose();
-            _refreshTimer = null;
-        }
-
-        private void OnRefreshDue()
-        {
-            StopRefreshTimer();
-            // The slot may have gone since the timer was set (a failed exchange after an invalidation).
-            if (grain.FindSlot(scope) == this)
-                RenewIfInUse();
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} was re-provisioned by an operator")]
-    private static partial void LogReprovisioned(ILogger logger, string userId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The stored {Scope} token of user {UserId} does not decrypt (KEK '{KekId}' is not configured, or the data "
         + "was altered or belongs to another user): it is discarded and a new one exchanged.")]

@@ -9,7 +9,7 @@ namespace BoostedGrains.Tests.Faults;
 
 /// <summary>
 /// Fault 3, the hold: once a 429 names a <c>Retry-After</c>, no attempt of the silo is sent before it, not even one that
-/// already held a rate permit. The gate and the adaptive rate in the product's order, on a fake clock, so that what is
+/// already held a rate permit. The adaptive rate with the silo's Retry-After gate, as in the product, on a fake clock, so that what is
 /// measured is when each attempt is let go, not how promptly a loaded machine wakes it.
 /// </summary>
 public sealed class RetryAfterHoldTests
@@ -26,7 +26,6 @@ public sealed class RetryAfterHoldTests
         var rate = new AdaptiveRate(time, ceiling: null);
         var gate = new RetryAfterGate(time, options);
         var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
-            .AddStrategy(_ => gate, new RetryAfterGateOptions())
             .AddStrategy(_ => new AdaptiveRateStrategy(rate, gate, time), new AdaptiveRateStrategyOptions())
             .Build();
         var start = time.GetUtcNow();

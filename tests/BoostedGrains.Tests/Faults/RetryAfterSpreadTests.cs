@@ -11,7 +11,7 @@ namespace BoostedGrains.Tests.Faults;
 /// <summary>
 /// Fault 3, releases: the calls a <c>Retry-After</c> held back leave paced at the silo's rate, which that 429 cut, from
 /// the named time on: never in one burst, and never later than the rate requires, so the last of a few waiting calls is
-/// not kept back. The gate and the adaptive rate in the product's order, on a fake clock, so that what is measured is
+/// not kept back. The adaptive rate with the silo's Retry-After gate, as in the product, on a fake clock, so that what is measured is
 /// when each call is let go, not how promptly a loaded machine wakes it.
 /// </summary>
 public sealed class RetryAfterSpreadTests(ITestOutputHelper output)
@@ -53,7 +53,6 @@ public sealed class RetryAfterSpreadTests(ITestOutputHelper output)
         var rate = new AdaptiveRate(time, ceiling: null);
         var gate = new RetryAfterGate(time, new BoostedOptions());
         var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
-            .AddStrategy(_ => gate, new RetryAfterGateOptions())
             .AddStrategy(_ => new AdaptiveRateStrategy(rate, gate, time), new AdaptiveRateStrategyOptions())
             .Build();
         using var limited = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
