@@ -8,7 +8,7 @@ namespace BoostedGrains.Silo.Gateway;
 
 /// <summary>
 /// ASP.NET Core's rate limiter on the token API: a token bucket per API key, partitioned by the key's configured name.
-/// Over budget: 429 with <c>Retry-After</c>. Requests without a valid key are not limited here; the key filter turns them away.
+/// Over budget: 429 with <c>Retry-After</c>. Requests without a valid key are not limited here; the handlers turn them away.
 /// </summary>
 public static class TokenApiRateLimit
 {
@@ -26,22 +26,37 @@ public static class TokenApiRateLimit
         return services.AddRateLimiter(limiter =>
         {
             limiter.OnRejected = RejectAsync;
-            limiter.AddPolicy(PolicyName, http =>
-            {
-                var keyName = http.RequestServices.GetRequiredService<ApiKeyFilter>().KeyName(http);
-                if (keyName is null)
-                    return RateLimitPartition.GetNoLimiter("no-valid-key");
-                var options = http.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.RateLimit;
-                return RateLimitPartition.GetTokenBucketLimiter(keyName, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = options.TokenLimit,
-                    TokensPerPeriod = options.TokensPerPeriod,
-                    ReplenishmentPeriod = options.ReplenishmentPeriod,
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
-            });
+            limiter.AddPolicy<string, PerKeyPolicy>(PolicyName);
         });
+    }
+
+    // Made once from the silo's services: a partition per request costs no DI scope, closure or options lookup.
+    private sealed class PerKeyPolicy : IRateLimiterPolicy<string>
+    {
+        private static readonly RateLimitPartition<string> NoValidKey = RateLimitPartition.GetNoLimiter("no-valid-key");
+
+        private readonly ApiKeyCheck _keys;
+        private readonly Func<string, RateLimiter> _bucket;
+
+        public PerKeyPolicy(ApiKeyCheck keys, IOptions<GatewayOptions> gateway)
+        {
+            _keys = keys;
+            var options = gateway.Value.RateLimit;
+            _bucket = _ => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = options.TokenLimit,
+                TokensPerPeriod = options.TokensPerPeriod,
+                ReplenishmentPeriod = options.ReplenishmentPeriod,
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            });
+        }
+
+        // Null: the limiter's OnRejected answers.
+        public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => null;
+
+        public RateLimitPartition<string> GetPartition(HttpContext http) =>
+            _keys.KeyName(http) is { } keyName ? new RateLimitPartition<string>(keyName, _bucket) : NoValidKey;
     }
 
     private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)

@@ -17,19 +17,18 @@ public static class TokenApiRetry
         {
             var membership = provider.GetRequiredService<IClusterMembershipService>();
             var options = provider.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
-            return new SiloLossRetry(() => WatchFrom(membership), options.ProbeTimeout * (options.NumMissedProbesLimit + 1));
+            // The snapshot is the call's mark (no allocation); the wait on membership updates is built only for a retry.
+            return new SiloLossRetry(() => membership.CurrentSnapshot,
+                (before, cancel) => MovedOnAsync(membership, (ClusterMembershipSnapshot)before!, cancel),
+                options.ProbeTimeout * (options.NumMissedProbesLimit + 1));
         });
 
-    private static Func<CancellationToken, Task> WatchFrom(IClusterMembershipService membership)
+    private static async Task MovedOnAsync(IClusterMembershipService membership, ClusterMembershipSnapshot before, CancellationToken cancel)
     {
-        var before = membership.CurrentSnapshot;
-        return async cancel =>
+        await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(cancel))
         {
-            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(cancel))
-            {
-                if (before.Members.Values.Any(m => m.Status == SiloStatus.Active && snapshot.GetSiloStatus(m.SiloAddress) != SiloStatus.Active))
-                    return;
-            }
-        };
+            if (before.Members.Values.Any(m => m.Status == SiloStatus.Active && snapshot.GetSiloStatus(m.SiloAddress) != SiloStatus.Active))
+                return;
+        }
     }
 }

@@ -40,7 +40,7 @@ public static class SiloApp
             .Validate(gateway => gateway.ApiKeys.Values.Any(key => !string.IsNullOrWhiteSpace(key)),
                 "Gateway__ApiKeys__0 is not set: give at least one API key for app servers to present to the token API.")
             .ValidateOnStart();
-        services.AddSingleton<ApiKeyFilter>();
+        services.AddSingleton<ApiKeyCheck>();
         services.AddTokenApiRetry();
         services.AddTokenApiRateLimit();
         services.AddTokenApiOpenApi();

@@ -11,7 +11,7 @@ public sealed class ClusterBoostedTokenProvider(IGrainFactory grains, SiloLossRe
 {
     /// <inheritdoc />
     public Task<AccessToken> GetTokenAsync(string userId, CancellationToken cancellationToken = default) =>
-        retry.ExecuteAsync(() => grains.GetUserTokenGrain(userId).GetAccessTokenAsync(), cancellationToken);
+        retry.ExecuteAsync(static s => s.grains.GetUserTokenGrain(s.userId).GetAccessTokenAsync(), (grains, userId), cancellationToken);
 
     /// <inheritdoc />
     public Task ReportRejectedAsync(string userId, AccessToken token, CancellationToken cancellationToken = default)

@@ -16,7 +16,8 @@ namespace BoostedGrains.Client;
 /// </summary>
 public sealed class SiloLossRetry
 {
-    private readonly Func<Func<CancellationToken, Task>> _watch;
+    private readonly Func<object?> _mark;
+    private readonly Func<object?, CancellationToken, Task> _movedOnSince;
 
     /// <param name="watch">
     /// Called as the call starts; returns a wait that completes once the cluster has moved on from a silo lost since
@@ -27,8 +28,24 @@ public sealed class SiloLossRetry
     /// killed silo dead.
     /// </param>
     public SiloLossRetry(Func<Func<CancellationToken, Task>> watch, TimeSpan maxWait)
+        : this(() => watch(), static (wait, cancel) => ((Func<CancellationToken, Task>)wait!)(cancel), maxWait)
     {
-        _watch = watch;
+    }
+
+    /// <summary>A retry that marks each call's start without allocating, and builds the wait only after a silo loss.</summary>
+    /// <param name="mark">Called as the call starts: what the cluster looks like then (a membership snapshot, say).</param>
+    /// <param name="movedOnSince">
+    /// Called only for a retry, with the call's mark: a wait that completes once the cluster has moved on from a silo
+    /// lost since the mark (at once if it already has).
+    /// </param>
+    /// <param name="maxWait">
+    /// From the start of the call, the longest wait before the retry: about the time the cluster needs to declare a
+    /// killed silo dead.
+    /// </param>
+    public SiloLossRetry(Func<object?> mark, Func<object?, CancellationToken, Task> movedOnSince, TimeSpan maxWait)
+    {
+        _mark = mark;
+        _movedOnSince = movedOnSince;
         MaxWait = maxWait;
     }
 
@@ -39,7 +56,8 @@ public sealed class SiloLossRetry
     /// A retry without a view of membership (an Orleans client): it waits out <paramref name="maxWait"/>, about the
     /// time the cluster needs to declare a killed silo dead.
     /// </summary>
-    public static SiloLossRetry WithoutMembership(TimeSpan maxWait) => new(() => cancel => Task.Delay(Timeout.Infinite, cancel), maxWait);
+    public static SiloLossRetry WithoutMembership(TimeSpan maxWait) =>
+        new(static () => null, static (_, cancel) => Task.Delay(Timeout.Infinite, cancel), maxWait);
 
     /// <summary>
     /// True for the failures of a call whose silo just died or left: Orleans could not deliver it, or the connection to
@@ -48,11 +66,18 @@ public sealed class SiloLossRetry
     public static bool IsSiloLoss(Exception error) => error is OrleansMessageRejectionException or ConnectionFailedException;
 
     /// <summary>Runs <paramref name="call"/>, sending it once more after a silo loss.</summary>
-    public async Task<T> ExecuteAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken = default)
+    public Task<T> ExecuteAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(static call => call(), call, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="call"/> with <paramref name="state"/>, sending it once more after a silo loss; with a static
+    /// lambda, a call allocates no closure.
+    /// </summary>
+    public async Task<T> ExecuteAsync<TState, T>(Func<TState, Task<T>> call, TState state, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
-        var movedOn = _watch();
-        var first = call();
+        var mark = _mark();
+        var first = call(state);
         // The common case ends here: answered within MaxWait, at the cost of one bounded wait and nothing else.
         try
         {
@@ -64,12 +89,12 @@ public sealed class SiloLossRetry
         if (first.IsCompleted)
         {
             // Sent again once the cluster has moved on; this attempt's failure, a silo loss too, reaches the caller.
-            await WaitMovedOnAsync(movedOn, started, cancellationToken);
-            return await call().WaitAsync(cancellationToken);
+            await WaitMovedOnAsync(mark, started, cancellationToken);
+            return await call(state).WaitAsync(cancellationToken);
         }
         // Unanswered after the longest wait: the second attempt goes now, and the first answer wins. A grain call does
         // not observe cancellation, so the loser is not waited for.
-        var second = call();
+        var second = call(state);
         var winner = await Task.WhenAny(first, second).WaitAsync(cancellationToken);
         // The loser's failure, if it ever fails, is nobody's to handle.
         _ = (winner == first ? second : first).ContinueWith(static t => _ = t.Exception, CancellationToken.None,
@@ -79,13 +104,13 @@ public sealed class SiloLossRetry
 
     /// <summary>Runs <paramref name="call"/>, sending it once more after a silo loss.</summary>
     public Task ExecuteAsync(Func<Task> call, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(async () =>
+        ExecuteAsync(static async call =>
         {
             await call();
             return true;
-        }, cancellationToken);
+        }, call, cancellationToken);
 
-    private async Task WaitMovedOnAsync(Func<CancellationToken, Task> movedOn, long started, CancellationToken cancellationToken)
+    private async Task WaitMovedOnAsync(object? mark, long started, CancellationToken cancellationToken)
     {
         var left = MaxWait - Stopwatch.GetElapsedTime(started);
         if (left <= TimeSpan.Zero)
@@ -94,7 +119,7 @@ public sealed class SiloLossRetry
         bound.CancelAfter(left);
         try
         {
-            await movedOn(bound.Token);
+            await _movedOnSince(mark, bound.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -53,6 +53,9 @@ public sealed class BenchCluster : IAsyncDisposable
 
     public int SiloCount => _silos.Count;
 
+    /// <summary>The silos' meter factories: the scope of every meter they create, so a listener can count this cluster only.</summary>
+    public IReadOnlyList<object> MeterScopes => [.. _silos.Select(s => (object)s.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>())];
+
     public void SetBoostedLatency(int ms) => Emulator.SetFaults(new EmulatorFaults { LatencyMs = ms });
 
     public static async Task<BenchCluster> StartAsync(ClusterSpec spec)

@@ -5,7 +5,8 @@ namespace BoostedGrains.Benchmarks.Infrastructure;
 
 /// <summary>
 /// Listens to the silos' own <c>boostedgrains.tokens.served</c> counter (the silos run in this process) to learn how
-/// many user-token calls waited for an exchange, as the product itself reports it.
+/// many user-token calls waited for an exchange, as the product itself reports it. Given meter scopes (a cluster's
+/// <see cref="BenchCluster.MeterScopes"/>), it counts only those silos, so clusters can run side by side.
 /// </summary>
 public sealed class ServedTokenCounter : IDisposable
 {
@@ -15,11 +16,12 @@ public sealed class ServedTokenCounter : IDisposable
     private long _hit;
     private long _waited;
 
-    public ServedTokenCounter()
+    public ServedTokenCounter(IReadOnlyList<object>? scopes = null)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == BoostedGrainsMetrics.MeterName && instrument.Name == InstrumentName)
+            if (instrument.Meter.Name == BoostedGrainsMetrics.MeterName && instrument.Name == InstrumentName
+                && (scopes is null || scopes.Contains(instrument.Meter.Scope)))
                 listener.EnableMeasurementEvents(instrument);
         };
         _listener.SetMeasurementEventCallback<long>(OnMeasurement);

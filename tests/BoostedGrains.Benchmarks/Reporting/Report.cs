@@ -8,26 +8,40 @@ public sealed class Report(BenchSettings settings)
 {
     private readonly List<string[]> _rows = [];
     private readonly List<string> _notes = [];
+    private readonly List<string> _durations = [];
     private readonly string _machine = MachineInfo.Describe();
     private readonly string _load = MachineInfo.LoadAverage();
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
 
     public void Row(string row, string what, string boostedGrains, string baseline, string ratio)
     {
-        _rows.Add([row, what, boostedGrains, baseline, ratio]);
+        lock (_rows)
+            _rows.Add([row, what, boostedGrains, baseline, ratio]);
         Console.WriteLine($"  {row} | {what} | {boostedGrains} | {baseline} | {ratio}");
     }
 
     public void Note(string note)
     {
-        _notes.Add(note);
+        lock (_notes)
+            _notes.Add(note);
         Console.WriteLine($"  note: {note}");
+    }
+
+    /// <summary>Runs one scenario and keeps its wall-clock duration for the report's header.</summary>
+    public async Task TimeAsync(string rows, Func<Task> scenario)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await scenario();
+        lock (_durations)
+            _durations.Add($"{rows} {clock.Elapsed.TotalSeconds:N0} s");
+        Console.WriteLine($"  {rows}: {clock.Elapsed.TotalSeconds:N0} s");
     }
 
     public string ToMarkdown()
     {
         var md = new StringBuilder();
-        md.AppendLine($"Mode `--{settings.Mode}`, {_started:yyyy-MM-dd HH:mm} UTC, {(DateTimeOffset.UtcNow - _started).TotalSeconds:N0} s. ");
+        md.AppendLine($"Mode `--{settings.Mode}`, {_started:yyyy-MM-dd HH:mm} UTC, {(DateTimeOffset.UtcNow - _started).TotalSeconds:N0} s"
+            + (_durations.Count > 0 ? $" ({string.Join(", ", _durations)})" : "") + ". ");
         md.AppendLine($"Machine: {_machine}; load average {_load} at start (other builds and tests were running: figures are noisy). ");
         md.AppendLine($"Rows 1–6: the emulator as Boosted with {settings.BoostedLatencyMs} ms latency; everything (emulator, silos, clients, load) runs in one process."
             + (_rows.Any(r => r[0] is "7" or "8") ? " Rows 7–8: silo and emulator processes on Azurite (see their notes)." : ""));

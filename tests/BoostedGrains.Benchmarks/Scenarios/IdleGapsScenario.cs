@@ -9,7 +9,7 @@ namespace BoostedGrains.Benchmarks.Scenarios;
 /// <summary>
 /// Row 6: sessions with idle gaps. Each user is active in bursts with random gaps, many of them longer than the user
 /// grain's collection age; token lifetime and collection age keep production's 4:1 ratio (60 min : 15 min), scaled
-/// down. The same load runs with <c>Tokens__Persist</c> off and on.
+/// down. The same load runs with <c>Tokens__Persist</c> off and on, on two clusters side by side.
 /// </summary>
 public static class IdleGapsScenario
 {
@@ -20,8 +20,11 @@ public static class IdleGapsScenario
         var lifetime = TimeSpan.FromSeconds(settings.IdleGapLifetimeSeconds);
         var collectionAge = lifetime / 4;
         Console.WriteLine($"Row 6: sessions with idle gaps ({settings.IdleGapUsers:N0} users, token lifetime {lifetime.TotalSeconds} s, collection age {collectionAge.TotalSeconds} s)...");
-        var off = await RunOnceAsync(settings, lifetime, collectionAge, persist: false);
-        var on = await RunOnceAsync(settings, lifetime, collectionAge, persist: true);
+        // Side by side: two clusters, each with its own emulator and counting only its own silos.
+        var offRun = RunOnceAsync(settings, lifetime, collectionAge, persist: false);
+        var onRun = RunOnceAsync(settings, lifetime, collectionAge, persist: true);
+        var off = await offRun;
+        var on = await onRun;
         report.Row("6", $"sessions with idle gaps, {settings.IdleGapUsers:N0} users; persistence on vs off", "on: " + on.Describe(), "off: " + off.Describe(),
             Format.Ratio(on.ExchangesPerUserLifetime / off.ExchangesPerUserLifetime));
         report.Note($"Row 6: token lifetime {lifetime.TotalSeconds} s, user grain collection age {collectionAge.TotalSeconds} s (production ratio 60 : 15 min; "
@@ -36,7 +39,7 @@ public static class IdleGapsScenario
     {
         await using var cluster = await BenchCluster.StartAsync(new ClusterSpec(3, 1, KeyAlgorithm.ES256, settings.BoostedLatencyMs,
             (int)lifetime.TotalSeconds, PersistTokens: persist, UserIdleDeactivation: collectionAge));
-        using var served = new ServedTokenCounter();
+        using var served = new ServedTokenCounter(cluster.MeterScopes);
         var users = Enumerable.Range(0, settings.IdleGapUsers).Select(i => $"gaps-{persist}-{i}").ToArray();
         var lastExpiry = new ConcurrentDictionary<string, DateTimeOffset>();
         var margin = TimeSpan.FromTicks(Math.Min(cluster.BoostedOptions.ExpirySafetyMargin.Ticks, lifetime.Ticks / 10));

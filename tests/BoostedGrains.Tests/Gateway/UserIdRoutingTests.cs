@@ -8,6 +8,7 @@ using BoostedGrains.Silo.Gateway;
 using BoostedGrains.Silo.Onboarding;
 using BoostedGrains.Tokens;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
 
 namespace BoostedGrains.Tests.Gateway;
 
@@ -124,6 +125,29 @@ public sealed class UserIdRoutingTests(SiloHostFixture silo) : IClassFixture<Sil
         Assert.Equal("bob", Assert.Single(rows).UserId);
         Assert.Equal([2, 3], bad.Select(b => b.Line));
         Assert.All(bad, b => Assert.Contains("white space", b.Reason));
+    }
+
+    // GetUserTokenGrain makes later references from the grain ID directly: each must be the one Orleans itself makes.
+    [Fact]
+    public async Task Every_user_grain_reference_is_the_one_Orleans_makes_for_the_same_ID()
+    {
+        var (slashed, literal) = Pair();
+        string[] ids = [slashed, literal, "ünïcødé-" + Guid.NewGuid().ToString("N"), slashed];
+
+        foreach (var id in ids)
+        {
+            var ours = Grains.GetUserTokenGrain(id);
+            var orleans = Grains.GetGrain<IUserTokenGrain>(id);
+            Assert.Equal(orleans.GetGrainId(), ours.GetGrainId());
+            Assert.Equal(((GrainReference)orleans).InterfaceType, ((GrainReference)ours).InterfaceType);
+            Assert.Equal(orleans, ours);
+        }
+
+        // The reference reaches the grain: it answers under its own key.
+        await Grains.GetUserTokenGrain(slashed).GetAccessTokenAsync();
+        Assert.True((await Grains.GetUserTokenGrain(slashed).GetStatusAsync()).Provisioned);
+        Assert.Equal(slashed, (await Grains.GetUserTokenGrain(slashed).GetStatusAsync()).UserId);
+        Assert.False((await Grains.GetUserTokenGrain(literal).GetStatusAsync()).Provisioned);
     }
 
     private static (string Slashed, string Literal) Pair()
