@@ -23,7 +23,11 @@ public static class WarmFetchScenario
             throw new InvalidOperationException($"{failed} users could not get a first token; the warm rows would measure errors.");
 
         var client = cluster.Client;
-        await Task.WhenAll(users.Select(u => client.GetGrain<INoopGrain>(u).PingAsync()));
+        // The no-op's references are made the way GetUserTokenGrain makes the user's: from the grain ID, with the grain
+        // and interface types resolved once (Orleans' GetGrain<T>(key) resolves them by reflection on every call).
+        var noopType = (GrainReference)client.GetGrain<INoopGrain>(users[0]);
+        INoopGrain Noop(string user) => (INoopGrain)client.GetGrain(GrainId.Create(noopType.GrainId.Type, IdSpan.Create(user)), noopType.InterfaceType);
+        await Task.WhenAll(users.Select(u => Noop(u).PingAsync()));
         var exchangesBefore = cluster.UserExchanges();
 
         foreach (var callers in grainRows ? settings.GrainConcurrency : [])
@@ -31,7 +35,7 @@ public static class WarmFetchScenario
             var (noop, token, ratios) = ClosedLoop.Summarize(await ClosedLoop.PairedAsync(
                 callers, settings.WarmupPerSide, settings.MeasurePerSide, settings.Slices, settings.Repetitions,
                 // References are made per call, as an app server does with the user of each request.
-                i => client.GetGrain<INoopGrain>(users[i % users.Length]).PingAsync(),
+                i => Noop(users[i % users.Length]).PingAsync(),
                 i => client.GetUserTokenGrain(users[i % users.Length]).GetAccessTokenAsync()));
             report.Row("1", $"warm fetch, Orleans client, {callers} caller{(callers == 1 ? "" : "s")}",
                 token.Describe("calls"), "no-op grain call: " + noop.Describe("calls"), ratios);
