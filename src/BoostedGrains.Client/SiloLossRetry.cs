@@ -19,20 +19,7 @@ public sealed class SiloLossRetry
     private readonly Func<object?> _mark;
     private readonly Func<object?, CancellationToken, Task> _movedOnSince;
 
-    /// <param name="watch">
-    /// Called as the call starts; returns a wait that completes once the cluster has moved on from a silo lost since
-    /// then (at once if it already has).
-    /// </param>
-    /// <param name="maxWait">
-    /// From the start of the call, the longest wait before the retry: about the time the cluster needs to declare a
-    /// killed silo dead.
-    /// </param>
-    public SiloLossRetry(Func<Func<CancellationToken, Task>> watch, TimeSpan maxWait)
-        : this(() => watch(), static (wait, cancel) => ((Func<CancellationToken, Task>)wait!)(cancel), maxWait)
-    {
-    }
-
-    /// <summary>A retry that marks each call's start without allocating, and builds the wait only after a silo loss.</summary>
+    /// <summary>A retry that marks each call's start (without allocating) and builds the wait only for a retry.</summary>
     /// <param name="mark">Called as the call starts: what the cluster looks like then (a membership snapshot, say).</param>
     /// <param name="movedOnSince">
     /// Called only for a retry, with the call's mark: a wait that completes once the cluster has moved on from a silo

@@ -18,18 +18,16 @@ if (Runs("4"))
     await report.TimeAsync("row 4", () => SteadyStateScenario.RunAsync(settings, report));
 // Rows 6 and 7 count exchanges and failed calls, not time, and row 7's silos are processes of their own: quick mode runs
 // them side by side to fit 3 minutes.
-var row6 = Runs("6") ? () => report.TimeAsync("row 6", () => IdleGapsScenario.RunAsync(settings, report)) : (Func<Task>?)null;
-var row7 = Runs("7") ? () => report.TimeAsync("row 7", () => RollingRestartScenario.RunAsync(settings, report)) : (Func<Task>?)null;
-if (settings.Mode == "quick" && row6 is not null && row7 is not null)
-{
-    await report.TimeAsync("rows 6 and 7 side by side", () => Task.WhenAll(row6(), row7()));
-}
+Task Row6() => report.TimeAsync("row 6", () => IdleGapsScenario.RunAsync(settings, report));
+Task Row7() => report.TimeAsync("row 7", () => RollingRestartScenario.RunAsync(settings, report));
+if (settings.Mode == "quick" && Runs("6") && Runs("7"))
+    await report.TimeAsync("rows 6 and 7 side by side", () => Task.WhenAll(Row6(), Row7()));
 else
 {
-    if (row6 is not null)
-        await row6();
-    if (row7 is not null)
-        await row7();
+    if (Runs("6"))
+        await Row6();
+    if (Runs("7"))
+        await Row7();
 }
 // Row 8 takes about a minute, more than a whole quick run has left: quick mode runs it only when asked for by --rows.
 if (Runs("8") && (only is not null || settings.Mode == "full"))

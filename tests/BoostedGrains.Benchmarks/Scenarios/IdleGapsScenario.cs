@@ -21,10 +21,10 @@ public static class IdleGapsScenario
         var collectionAge = lifetime / 4;
         Console.WriteLine($"Row 6: sessions with idle gaps ({settings.IdleGapUsers:N0} users, token lifetime {lifetime.TotalSeconds} s, collection age {collectionAge.TotalSeconds} s)...");
         // Side by side: two clusters, each with its own emulator and counting only its own silos.
-        var offRun = RunOnceAsync(settings, lifetime, collectionAge, persist: false);
-        var onRun = RunOnceAsync(settings, lifetime, collectionAge, persist: true);
-        var off = await offRun;
-        var on = await onRun;
+        var runs = await Task.WhenAll(
+            RunOnceAsync(settings, lifetime, collectionAge, persist: false),
+            RunOnceAsync(settings, lifetime, collectionAge, persist: true));
+        var (off, on) = (runs[0], runs[1]);
         report.Row("6", $"sessions with idle gaps, {settings.IdleGapUsers:N0} users; persistence on vs off", "on: " + on.Describe(), "off: " + off.Describe(),
             Format.Ratio(on.ExchangesPerUserLifetime / off.ExchangesPerUserLifetime));
         report.Note($"Row 6: token lifetime {lifetime.TotalSeconds} s, user grain collection age {collectionAge.TotalSeconds} s (production ratio 60 : 15 min; "
