@@ -24,6 +24,9 @@ public sealed record BenchSettings
     public int StormCallers { get; init; } = 1_000;
     public int StormUsers { get; init; } = 10_000;
 
+    /// <summary>How long row 3 measures direct exchanges (no cluster) after each many-users storm.</summary>
+    public TimeSpan DirectExchangeDuration { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Also storm a silo with the default queue (about 30 s more, so full mode only).</summary>
     public bool StormWithDefaults { get; init; } = true;
 
@@ -83,12 +86,12 @@ public sealed record BenchSettings
                 // Warm-up long enough for tiered JIT to settle the hot paths; shorter ones measured tier-0 code. Each of
                 // the repetitions measures 1 s per side. Quick mode fits 3 minutes on 2 cores with rows 6 and 7 side by side.
                 WarmupPerSide = TimeSpan.FromSeconds(1), MeasurePerSide = TimeSpan.FromSeconds(1),
-                StormUsers = 5_000,
+                StormUsers = 5_000, DirectExchangeDuration = TimeSpan.FromSeconds(1),
                 SteadyUsers = 1_000, SteadyRequestsPerSecond = 800, SteadyLifetimeSeconds = 3, SteadyLifetimes = 2,
                 MemoryUsers = 10_000, StormWithDefaults = false,
                 IdleGapUsers = 300, IdleGapLifetimeSeconds = 16, IdleGapLifetimes = 2,
                 // 10,000 users took 358-521 s on the shared 2 cores (their first tokens alone 227-261 s): quick mode restarts under fewer.
-                RestartUsers = 1_500,
+                RestartUsers = 1_000,
                 ScaleUsers = 1_000,
             };
     }

@@ -9,8 +9,8 @@ namespace BoostedGrains.Benchmarks.Scenarios;
 
 /// <summary>
 /// Row 3: cold storms with RS256 and with ES256 on one silo: many callers for one cold user, then many cold users at
-/// once, against the machine's signing rate measured in the same run. Row 5 (memory) runs on a cluster of its own with
-/// the product's defaults.
+/// once, against the machine's signing rate measured in the same run and against the same exchanges without the
+/// cluster. Row 5 (memory) runs on a cluster of its own with the product's defaults.
 /// </summary>
 public static class ColdStormScenario
 {
@@ -85,6 +85,16 @@ public static class ColdStormScenario
             + (refused.Count > 0 ? "; Boosted refused " + string.Join(", ", refused.Select(r => $"{r.Count:N0} {r.Key}")) : ""),
             $"limit {Format.Rate(limit)}/s, the lower of {algorithm} signing on all cores ({Format.Rate(signRate)}/s) and {bound} in flight ÷ {settings.BoostedLatencyMs} ms ({Format.Rate(inFlightLimit)}/s)",
             Format.Fraction(rate / limit));
+
+        // The same exchanges without the cluster, measured right after the storm on the same cores: what this machine's
+        // signer, HTTP stack and Boosted (the emulator, in this process) give at the same bound with nothing between.
+        // A comparison, not a ceiling: the plain app-server loop is no leaner than the silo's client, so above 1.0 the
+        // cluster costs nothing measurable.
+        var direct = await DirectRateAsync(cluster, users, bound, settings.DirectExchangeDuration);
+        report.Row("3", $"cold storm, {users.Length:N0} known users without a token at once, {label}; vs direct exchanges",
+            $"{Format.Rate(rate)} exchanges/s",
+            $"{bound} direct exchanges at a time (sign, post to Boosted, read the answer; no cluster), {Format.Rate(direct)}/s",
+            Format.Ratio(rate / direct));
         if (algorithm == KeyAlgorithm.RS256)
         {
             report.Note($"Row 3: the exchange bound is `Boosted__MaxConcurrentExchanges` ({cluster.BoostedOptions.MaxConcurrentExchanges}) per silo "
@@ -94,6 +104,31 @@ public static class ColdStormScenario
                 + "the storm rows raise it to hold the whole storm; the `product defaults` row (full mode) keeps it. Users are known (provisioned) and hold no token (`Tokens__Persist=false` on this row's cluster: their tokens expired, as after an idle night). "
                 + "Max in flight is the emulator's high-water mark over the whole run of that cluster.");
         }
+    }
+
+    /// <summary>
+    /// Exchanges per second with <paramref name="concurrency"/> app-server loops that each sign an assertion with the
+    /// silo's signer and post it to Boosted, for the storm's users (their Boosted IDs), over <paramref name="duration"/>.
+    /// </summary>
+    private static async Task<double> DirectRateAsync(BenchCluster cluster, string[] users, int concurrency, TimeSpan duration)
+    {
+        var subjects = await Task.WhenAll(users.Take(concurrency * 4).Select(async u =>
+            (await cluster.Client.GetUserTokenGrain(u).GetStatusAsync()).BoostedUserId!));
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency });
+        var exchange = cluster.NewDirectExchange(http);
+        // One warm-up exchange per loop opens its connection before the clock starts.
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(i => exchange.ExchangeAsync(subjects[i])));
+        long done = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async loop =>
+        {
+            for (var i = loop; clock.Elapsed < duration; i += concurrency)
+            {
+                await exchange.ExchangeAsync(subjects[i % subjects.Length]);
+                Interlocked.Increment(ref done);
+            }
+        }));
+        return done / clock.Elapsed.TotalSeconds;
     }
 
     /// <summary>Starts one call per grain at the same moment and waits for all; returns time, failures by type, distinct tokens.</summary>
