@@ -28,6 +28,15 @@ public static class UserGrains
         return failures;
     }
 
+    /// <summary>The Boosted user IDs of provisioned users, in order: what an app server's own assertions carry as subjects.</summary>
+    public static async Task<string[]> BoostedIdsAsync(IClusterClient client, IReadOnlyList<string> users)
+    {
+        var ids = new string[users.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, users.Count), new ParallelOptions { MaxDegreeOfParallelism = 200 }, async (i, _) =>
+            ids[i] = (await client.GetUserTokenGrain(users[i]).GetStatusAsync()).BoostedUserId!);
+        return ids;
+    }
+
     /// <summary>Deactivates every user grain; their state (Boosted identity, stored tokens) stays.</summary>
     public static async Task DeactivateAllAsync(IClusterClient client, TimeSpan? timeout = null)
     {

@@ -112,8 +112,7 @@ public static class ColdStormScenario
     /// </summary>
     private static async Task<double> DirectRateAsync(BenchCluster cluster, string[] users, int concurrency, TimeSpan duration)
     {
-        var subjects = await Task.WhenAll(users.Take(concurrency * 4).Select(async u =>
-            (await cluster.Client.GetUserTokenGrain(u).GetStatusAsync()).BoostedUserId!));
+        var subjects = await UserGrains.BoostedIdsAsync(cluster.Client, users[..(concurrency * 4)]);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency });
         var exchange = cluster.NewDirectExchange(http);
         // One warm-up exchange per loop opens its connection before the clock starts.

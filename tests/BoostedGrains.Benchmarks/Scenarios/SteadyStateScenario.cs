@@ -30,9 +30,7 @@ public static class SteadyStateScenario
         var failed = await UserGrains.FetchAllAsync(cluster.Client, users);
         if (failed > 0)
             throw new InvalidOperationException($"{failed} of {users.Length} users could not be provisioned for row 4.");
-        var subjects = new string[users.Length];
-        await Parallel.ForEachAsync(Enumerable.Range(0, users.Length), new ParallelOptions { MaxDegreeOfParallelism = 200 }, async (i, _) =>
-            subjects[i] = (await cluster.Client.GetUserTokenGrain(users[i]).GetStatusAsync()).BoostedUserId!);
+        var subjects = await UserGrains.BoostedIdsAsync(cluster.Client, users);
         await UserGrains.DeactivateAllAsync(cluster.Client);
         cluster.SetBoostedLatency(settings.BoostedLatencyMs);
 

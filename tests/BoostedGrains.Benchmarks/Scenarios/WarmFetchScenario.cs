@@ -34,26 +34,23 @@ public static class WarmFetchScenario
         await Task.WhenAll(users.Select(async u => await Noop(u).HoldAsync(await client.GetUserTokenGrain(u).GetAccessTokenAsync())));
         var exchangesBefore = cluster.UserExchanges();
 
-        foreach (var callers in grainRows ? settings.GrainConcurrency : [])
+        // References are made per call, as an app server does with the user of each request.
+        Task<AccessToken> Fetch(long i) => client.GetUserTokenGrain(users[i % users.Length]).GetAccessTokenAsync();
+        async Task MeasureGrainAsync(int callers, string against, string baselineName, Func<long, Task> baseline)
         {
             var (noop, token, ratios) = ClosedLoop.Summarize(await ClosedLoop.PairedAsync(
-                callers, settings.WarmupPerSide, settings.MeasurePerSide, settings.Slices, settings.Repetitions,
-                // References are made per call, as an app server does with the user of each request.
-                i => Noop(users[i % users.Length]).PingAsync(),
-                i => client.GetUserTokenGrain(users[i % users.Length]).GetAccessTokenAsync()));
-            report.Row("1", $"warm fetch, Orleans client, {callers} caller{(callers == 1 ? "" : "s")}",
-                token.Describe("calls"), "no-op grain call: " + noop.Describe("calls"), ratios);
+                callers, settings.WarmupPerSide, settings.MeasurePerSide, settings.Slices, settings.Repetitions, baseline, Fetch));
+            report.Row("1", $"warm fetch, Orleans client, {callers} caller{(callers == 1 ? "" : "s")}{against}",
+                token.Describe("calls"), baselineName + ": " + noop.Describe("calls"), ratios);
         }
 
+        foreach (var callers in grainRows ? settings.GrainConcurrency : [])
+            await MeasureGrainAsync(callers, "", "no-op grain call", i => Noop(users[i % users.Length]).PingAsync());
         // Where the cores are busy, which is where row 1's gap is: at 1 caller the two are within the noise of each other.
         foreach (var callers in grainRows && answerBaseline ? settings.GrainConcurrency.Where(c => c > 1) : [])
         {
-            var (answer, token, ratios) = ClosedLoop.Summarize(await ClosedLoop.PairedAsync(
-                callers, settings.WarmupPerSide, settings.MeasurePerSide, settings.Slices, settings.Repetitions,
-                i => Noop(users[i % users.Length]).AnswerAsync(),
-                i => client.GetUserTokenGrain(users[i % users.Length]).GetAccessTokenAsync()));
-            report.Row("1", $"warm fetch, Orleans client, {callers} callers; vs the same answer from a no-op",
-                token.Describe("calls"), "no-op grain call answering the user's token: " + answer.Describe("calls"), ratios);
+            await MeasureGrainAsync(callers, "; vs the same answer from a no-op", "no-op grain call answering the user's token",
+                i => Noop(users[i % users.Length]).AnswerAsync());
         }
 
         foreach (var callers in httpRow ? settings.HttpConcurrency : [])
