@@ -5,8 +5,9 @@ using Microsoft.Extensions.Options;
 namespace BoostedGrains.Silo.Hosting;
 
 /// <summary>
-/// With localhost clustering, a silo whose primary silo does not answer waits to join forever while Orleans logs only
-/// connection errors. If the silo has not started after <see cref="JoinGrace"/>, this says once, in plain words, which
+/// With localhost clustering (in-memory state), a silo that joins another one is warned at once that several silos
+/// need Azure storage. A silo whose primary silo does not answer waits to join forever while Orleans logs only
+/// connection errors: if the silo has not started after <see cref="JoinGrace"/>, this says once, in plain words, which
 /// setting points where.
 /// </summary>
 public sealed partial class PrimarySiloWatch(
@@ -23,6 +24,7 @@ public sealed partial class PrimarySiloWatch(
         // A silo that is its own primary has nothing to reach.
         if (primary == settings.SiloPort)
             return;
+        LogJoiningInMemory(logger, primary);
 
         var started = new TaskCompletionSource();
         using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
@@ -57,6 +59,13 @@ public sealed partial class PrimarySiloWatch(
             return false;
         }
     }
+
+    // Seen in tests: the joining silo made a second key ring, and Boosted refused its assertions (docs/design.md, hosting modes).
+    [LoggerMessage(Level = LogLevel.Warning, Message =
+        "This silo joins the silo at 127.0.0.1:{PrimaryPort} with in-memory state, which is meant for one silo: while a silo joins, " +
+        "Orleans can briefly activate a grain twice, and the joining silo can then start a key ring of its own that Boosted never fetched " +
+        "(invalid_grant). Run several silos on Azure Table storage (Storage__AzureTableConnectionString).")]
+    private static partial void LogJoiningInMemory(ILogger logger, int primaryPort);
 
     [LoggerMessage(Level = LogLevel.Error, Message =
         "This silo cannot join: nothing answers at the primary silo's port 127.0.0.1:{PrimaryPort} (Cluster__PrimarySiloPort). " +
