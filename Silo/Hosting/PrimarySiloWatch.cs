@@ -60,7 +60,7 @@ public sealed partial class PrimarySiloWatch(
         }
     }
 
-    // Seen in tests: the joining silo made a second key ring, and Boosted refused its assertions (docs/design.md, hosting modes).
+    // Why one silo: docs/design.md, hosting modes.
     [LoggerMessage(Level = LogLevel.Warning, Message =
         "This silo joins the silo at 127.0.0.1:{PrimaryPort} with in-memory state, which is meant for one silo: while a silo joins, " +
         "Orleans can briefly activate a grain twice, and the joining silo can then start a key ring of its own that Boosted never fetched " +
