@@ -9,34 +9,22 @@ public sealed class ApiKeyCheck(IOptions<GatewayOptions> options)
 {
     private readonly ApiKeySet _keys = new(options.Value.ApiKeys);
 
-    // The rate limiter and the handler both ask for the key of one request, on one thread with no await between them:
-    // the header string checked last on this thread is remembered, so the key is hashed once per request. Only the
-    // same string object hits (Kestrel hands the same one to the requests of a connection that send the same header),
-    // and a string never changes, so a hit is the answer the hash would give.
-    [ThreadStatic]
-    private static (ApiKeyCheck Owner, string Header, string? Name)? t_last;
-
-    /// <summary>The 401 answer for a request that presents none of the keys, or null to let it through.</summary>
-    public IResult? Reject(HttpContext http)
+    /// <summary>
+    /// The 401 answer for a request that presents none of the keys, or null to let it through with the configured name
+    /// of its key in <paramref name="keyName"/>.
+    /// </summary>
+    public IResult? Reject(HttpContext http, out string keyName)
     {
-        if (KeyName(http) is not null)
+        var presented = AuthorizationHeader.TryGetBearer(http.Request, out var key);
+        if (presented && _keys.NameOf(key) is { } name)
+        {
+            keyName = name;
             return null;
-        return AuthorizationHeader.TryGetBearer(http.Request, out _)
+        }
+        keyName = "";
+        return presented
             ? Unauthorized(http, "The API key is not one of Gateway__ApiKeys.")
             : Unauthorized(http, "Send the API key as 'Authorization: Bearer <key>'.");
-    }
-
-    /// <summary>The configured name of the API key the request presents, or null when it presents none of them.</summary>
-    public string? KeyName(HttpContext http)
-    {
-        var header = http.Request.Headers.Authorization;
-        var single = header.Count == 1 ? header[0] : null;
-        if (single is not null && t_last is { } last && ReferenceEquals(last.Owner, this) && ReferenceEquals(last.Header, single))
-            return last.Name;
-        var name = AuthorizationHeader.TryGetBearer(http.Request, out var key) ? _keys.NameOf(key) : null;
-        if (single is not null)
-            t_last = (this, single, name);
-        return name;
     }
 
     private static IResult Unauthorized(HttpContext http, string detail)

@@ -3,7 +3,6 @@ using BoostedGrains.Client;
 using BoostedGrains.Errors;
 using BoostedGrains.Silo.Http;
 using BoostedGrains.Tokens;
-using Microsoft.Extensions.Options;
 
 namespace BoostedGrains.Silo.Gateway;
 
@@ -22,23 +21,21 @@ public static class TokenApi
         // would create a DI scope per request. The API key is checked by the handlers themselves, not by an endpoint
         // filter, whose invocation context, boxed arguments and ValueTask wrappers cost every request.
         var services = endpoints.ServiceProvider;
-        var handlers = new Handlers(services.GetRequiredService<ApiKeyCheck>(), services.GetRequiredService<IGrainFactory>(),
-            services.GetRequiredService<SiloLossRetry>(), services.GetRequiredService<TimeProvider>());
+        var handlers = new Handlers(services.GetRequiredService<ApiKeyCheck>(), services.GetRequiredService<ApiKeyBudgets>(),
+            services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<SiloLossRetry>(), services.GetRequiredService<TimeProvider>());
         var users = endpoints.MapGroup("/v1/users/{userId}").DescribeTokenApi();
         users.MapPost("/token", (Func<HttpContext, Task<IResult>>)handlers.GetTokenAsync).DescribeGetToken();
         users.MapPost("/token/rejected", (Func<HttpContext, Task<IResult>>)handlers.ReportRejectedAsync).DescribeReportRejectedToken();
-        if (services.GetRequiredService<IOptions<GatewayOptions>>().Value.RateLimit.Enabled)
-            users.RequireRateLimiting(TokenApiRateLimit.PolicyName);
         return users;
     }
 
-    private sealed class Handlers(ApiKeyCheck keys, IGrainFactory grains, SiloLossRetry retry, TimeProvider time)
+    private sealed class Handlers(ApiKeyCheck keys, ApiKeyBudgets budgets, IGrainFactory grains, SiloLossRetry retry, TimeProvider time)
     {
         // The hot path of the API: no closure, no DI scope, and the answer written without reflection.
         public async Task<IResult> GetTokenAsync(HttpContext http)
         {
-            if (keys.Reject(http) is { } unauthorized)
-                return unauthorized;
+            if (Refuse(http) is { } refused)
+                return refused;
             try
             {
                 var grain = grains.GetUserTokenGrain(RawUserId.Resolve(http));
@@ -56,6 +53,9 @@ public static class TokenApi
             }
         }
 
+        // The key first: a request without a valid one spends no one's budget.
+        private IResult? Refuse(HttpContext http) => keys.Reject(http, out var keyName) ?? budgets.Reject(http, keyName);
+
         // A method of its own: its closure would otherwise be allocated on every request, profile or not.
         private Task SetProfileAsync(IUserTokenGrain grain, TokenRequest request, CancellationToken cancellationToken)
         {
@@ -65,8 +65,8 @@ public static class TokenApi
 
         public async Task<IResult> ReportRejectedAsync(HttpContext http)
         {
-            if (keys.Reject(http) is { } unauthorized)
-                return unauthorized;
+            if (Refuse(http) is { } refused)
+                return refused;
             return await ProblemResponses.HandleAsync(async () =>
             {
                 var grain = grains.GetUserTokenGrain(RawUserId.Resolve(http));

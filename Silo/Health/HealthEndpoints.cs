@@ -23,7 +23,7 @@ public static class HealthEndpoints
                 storage.UsesAzureStorage ? new Azure.Data.Tables.TableServiceClient(storage.AzureTableConnectionString) : null, s.GetRequiredService<TimeProvider>());
         });
         services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.SectionName);
-        services.AddHttpClient(BoostedReachableHealthCheck.ProbeClient, http => http.Timeout = TimeSpan.FromSeconds(5));
+        services.AddHttpClient(BoostedReachableHealthCheck.ProbeClient, http => http.Timeout = TimeSpan.FromSeconds(5)).UseLongLivedHandler();
         services.AddSingleton<BoostedReachableHealthCheck>();
         services.AddHealthChecks()
             .AddCheck<SiloReadyHealthCheck>("silo", tags: [Ready])

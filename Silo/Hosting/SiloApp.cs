@@ -66,7 +66,6 @@ public static class SiloApp
 
         var app = builder.Build();
         app.UseStatusCodePages();
-        app.UseRateLimiter();
         app.MapBoostedJwks();
         app.MapTokenApi();
         app.MapTokenApiOpenApi();

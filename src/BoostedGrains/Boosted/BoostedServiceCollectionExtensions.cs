@@ -46,16 +46,13 @@ internal static class BoostedServiceCollectionExtensions
     }
 
     // One client per silo, shared by every grain: a typed client made per activation would cost each grain an
-    // HttpClient of its own. A singleton keeps its handler for good, far past the factory's handler rotation: pooled
-    // connections are recycled instead, so a change of Boosted's DNS records is still picked up within minutes.
+    // HttpClient of its own.
     private static IHttpClientBuilder AddSingletonClient<TClient>(this IServiceCollection services) where TClient : class
     {
         var name = typeof(TClient).Name;
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<TClient>(
             provider, provider.GetRequiredService<IHttpClientFactory>().CreateClient(name)));
-        return services.AddHttpClient(name, ConfigureClient)
-            .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(2))
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        return services.AddHttpClient(name, ConfigureClient).UseLongLivedHandler();
     }
 
     // Added after the resilience handler, so it sits inside it and sees every attempt, retries included.

@@ -41,7 +41,7 @@ public static class BoostedGrainsSiloBuilderExtensions
         services.AddOptions<JwksOptions>().BindConfiguration(JwksOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JwksOptions>, JwksOptionsValidator>());
         // A plain client, as an outside verifier uses: no resilience handler, so a failure shows as it is.
-        services.AddHttpClient(PublicUrlVerifier.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10));
+        services.AddHttpClient(PublicUrlVerifier.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10)).UseLongLivedHandler();
         services.AddSingleton<PublicUrlVerifier>();
         services.AddHostedService(provider => provider.GetRequiredService<PublicUrlVerifier>());
         services.AddOptions<JwksPublishOptions>().BindConfiguration(JwksPublishOptions.SectionName);
