@@ -32,18 +32,21 @@ public sealed record TokenResponse(
 
     private sealed class Body(AccessToken token, DateTimeOffset now) : IResult
     {
-        // One writer per thread, reset onto each response: writing is synchronous, so no request shares it.
+        // One buffer and writer per thread, reused by each response: rendering is synchronous, so no request shares them.
+        [ThreadStatic]
+        private static ArrayBufferWriter<byte>? t_buffer;
+
         [ThreadStatic]
         private static Utf8JsonWriter? t_writer;
 
-        private static readonly ArrayBufferWriter<byte> Detached = new(1);
-
+        // Rendered whole before anything is sent, so the answer carries its Content-Length: Kestrel then sends headers
+        // and body in one write when the request ends, where a flushed body would go chunked in two.
         public Task ExecuteAsync(HttpContext http)
         {
-            http.Response.StatusCode = StatusCodes.Status200OK;
-            http.Response.ContentType = "application/json; charset=utf-8";
-            var writer = t_writer ??= new Utf8JsonWriter(Detached);
-            writer.Reset(http.Response.BodyWriter);
+            var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
+            buffer.ResetWrittenCount();
+            var writer = t_writer ??= new Utf8JsonWriter(buffer);
+            writer.Reset(buffer);
             Span<char> expiresAt = stackalloc char[32];
             token.ExpiresAt.UtcDateTime.TryFormat(expiresAt, out var length, ExpiresAtFormat, CultureInfo.InvariantCulture);
             writer.WriteStartObject();
@@ -54,8 +57,15 @@ public sealed record TokenResponse(
             writer.WriteString(ScopeField, token.Scope);
             writer.WriteEndObject();
             writer.Flush();
-            writer.Reset(Detached);
-            return http.Response.BodyWriter.FlushAsync().AsTask();
+
+            var response = http.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/json; charset=utf-8";
+            response.ContentLength = buffer.WrittenCount;
+            response.BodyWriter.Write(buffer.WrittenSpan);
+            // The token must not stay in a buffer of the thread after the response has it.
+            buffer.Clear();
+            return Task.CompletedTask;
         }
     }
 }

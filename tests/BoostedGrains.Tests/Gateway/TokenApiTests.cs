@@ -27,14 +27,18 @@ public abstract partial class TokenApiTestsBase(SiloHostFixture silo) : IDisposa
     private static partial Regex IsoUtcSeconds();
 
     [Fact]
-    public async Task A_token_request_returns_a_working_Boosted_token_that_is_not_cached_by_intermediaries()
+    public async Task A_token_request_returns_a_working_Boosted_token_with_its_length_that_is_not_cached_by_intermediaries()
     {
         var user = $"alice-{Guid.NewGuid():N}";
         using var response = await PostAsync($"/v1/users/{user}/token");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        // Rendered whole and sent with its length, in one write: not chunked.
+        Assert.Null(response.Headers.TransferEncodingChunked);
+        var json = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(json.Length, response.Content.Headers.ContentLength);
+        using var body = JsonDocument.Parse(json);
         var token = body.RootElement.GetProperty("access_token").GetString()!;
         Assert.Equal("Bearer", body.RootElement.GetProperty("token_type").GetString());
         Assert.Equal("thread", body.RootElement.GetProperty("scope").GetString());
