@@ -19,25 +19,29 @@ namespace BoostedGrains.Silo.Gateway;
 public sealed class ApiKeyBudgets : IAsyncDisposable
 {
     // One bucket per configured key, made at start: the request path only looks its key's bucket up, with no
-    // partition factory to run and no lease to allocate.
-    private readonly FrozenDictionary<string, TokenBucketRateLimiter> _buckets;
+    // partition factory to run and no lease to allocate. Empty when the limit is off.
+    private readonly FrozenDictionary<string, TokenBucketRateLimiter> _buckets = FrozenDictionary<string, TokenBucketRateLimiter>.Empty;
 
     /// <summary>Creates the buckets of <c>Gateway__RateLimit__*</c>, or none when it is off.</summary>
     public ApiKeyBudgets(IOptions<GatewayOptions> gateway)
     {
         var options = gateway.Value.RateLimit;
-        _buckets = (options.Enabled ? gateway.Value.ApiKeys.Keys : Enumerable.Empty<string>()).ToFrozenDictionary(name => name, _ => new TokenBucketRateLimiter(new()
+        if (!options.Enabled)
+            return;
+        var bucket = new TokenBucketRateLimiterOptions
         {
             TokenLimit = options.TokenLimit,
             TokensPerPeriod = options.TokensPerPeriod,
             ReplenishmentPeriod = options.ReplenishmentPeriod,
             QueueLimit = 0,
-        }));
+        };
+        _buckets = gateway.Value.ApiKeys.Keys.ToFrozenDictionary(name => name, _ => new TokenBucketRateLimiter(bucket));
     }
 
     /// <summary>The 429 answer when the API key named <paramref name="keyName"/> is over its budget, or null to let the request through.</summary>
     public IResult? Reject(HttpContext http, string keyName)
     {
+        // The names are those the key check answers with, from the same options: none is missing unless the limit is off.
         if (!_buckets.TryGetValue(keyName, out var bucket))
             return null;
         using var lease = bucket.AttemptAcquire();

@@ -44,28 +44,33 @@ public sealed record TokenResponse(
         public Task ExecuteAsync(HttpContext http)
         {
             var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
-            buffer.ResetWrittenCount();
             var writer = t_writer ??= new Utf8JsonWriter(buffer);
             writer.Reset(buffer);
-            Span<char> expiresAt = stackalloc char[32];
-            token.ExpiresAt.UtcDateTime.TryFormat(expiresAt, out var length, ExpiresAtFormat, CultureInfo.InvariantCulture);
-            writer.WriteStartObject();
-            writer.WriteString(AccessTokenField, token.Value);
-            writer.WriteString(TokenTypeField, token.TokenType);
-            writer.WriteNumber(ExpiresInField, Math.Max(0, (long)(token.ExpiresAt - now).TotalSeconds));
-            writer.WriteString(ExpiresAtField, expiresAt[..length]);
-            writer.WriteString(ScopeField, token.Scope);
-            writer.WriteEndObject();
-            writer.Flush();
+            try
+            {
+                Span<char> expiresAt = stackalloc char[32];
+                token.ExpiresAt.UtcDateTime.TryFormat(expiresAt, out var length, ExpiresAtFormat, CultureInfo.InvariantCulture);
+                writer.WriteStartObject();
+                writer.WriteString(AccessTokenField, token.Value);
+                writer.WriteString(TokenTypeField, token.TokenType);
+                writer.WriteNumber(ExpiresInField, Math.Max(0, (long)(token.ExpiresAt - now).TotalSeconds));
+                writer.WriteString(ExpiresAtField, expiresAt[..length]);
+                writer.WriteString(ScopeField, token.Scope);
+                writer.WriteEndObject();
+                writer.Flush();
 
-            var response = http.Response;
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = "application/json; charset=utf-8";
-            response.ContentLength = buffer.WrittenCount;
-            response.BodyWriter.Write(buffer.WrittenSpan);
-            // The token must not stay in a buffer of the thread after the response has it.
-            buffer.Clear();
-            return Task.CompletedTask;
+                var response = http.Response;
+                response.StatusCode = StatusCodes.Status200OK;
+                response.ContentType = "application/json; charset=utf-8";
+                response.ContentLength = buffer.WrittenCount;
+                response.BodyWriter.Write(buffer.WrittenSpan);
+                return Task.CompletedTask;
+            }
+            finally
+            {
+                // Zeroed and emptied for the next answer: the token does not stay in the thread's buffer.
+                buffer.Clear();
+            }
         }
     }
 }

@@ -3,8 +3,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>How every HTTP client of a silo holds its connections.</summary>
 public static class LongLivedHttpHandler
 {
-    /// <summary>How long a pooled connection lives, so that a change of the server's DNS records is picked up.</summary>
-    public static readonly TimeSpan ConnectionLifetime = TimeSpan.FromMinutes(2);
+    // How long a pooled connection lives, so that a change of the server's DNS records is picked up.
+    private static readonly TimeSpan ConnectionLifetime = TimeSpan.FromMinutes(2);
 
     /// <summary>
     /// Keeps the client's handler for good and recycles its pooled connections instead. The factory's handler rotation
