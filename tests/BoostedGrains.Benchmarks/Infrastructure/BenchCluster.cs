@@ -25,6 +25,9 @@ public sealed class BenchCluster : IAsyncDisposable
     public const string ClientId = "bench-partner";
     public const string NoopPath = "/bench/noop";
 
+    /// <summary><c>POST {NoopGrainPath}/{user}</c>: the no-op endpoint plus one call to the user's no-op grain.</summary>
+    public const string NoopGrainPath = "/bench/noop-grain";
+
     private readonly List<WebApplication> _silos = [];
     private readonly List<IHost> _clientHosts = [];
     private readonly string _clientSecret;
@@ -136,6 +139,12 @@ public sealed class BenchCluster : IAsyncDisposable
                 }
             });
             silo.MapPost(NoopPath, () => Results.Ok());
+            var noops = new NoopGrains(silo.Services.GetRequiredService<IGrainFactory>());
+            silo.MapPost(NoopGrainPath + "/{user}", async (HttpContext http) =>
+            {
+                await noops.For((string)http.Request.RouteValues["user"]!).PingAsync();
+                return Results.Ok();
+            });
             await silo.StartAsync();
             cluster._silos.Add(silo);
             cluster.SiloUrls.Add(url);

@@ -95,6 +95,15 @@ public static class ColdStormScenario
             $"{Format.Rate(rate)} exchanges/s",
             $"{bound} direct exchanges at a time (sign, post to Boosted, read the answer; no cluster), {Format.Rate(direct)}/s",
             Format.Ratio(rate / direct));
+
+        // The in-flight bound over the latency a caller sees, not the one configured: the emulator's delay plus its HTTP
+        // round trip and timer, measured with requests it answers without work (Little's law, the bound's real ceiling).
+        var seen = await BoostedLatencyAsync(cluster, bound, settings.DirectExchangeDuration);
+        var seenLimit = bound / seen.TotalSeconds;
+        report.Row("3", $"cold storm, {users.Length:N0} known users without a token at once, {label}; vs the bound at Boosted's measured latency",
+            $"{Format.Rate(rate)} exchanges/s",
+            $"limit {Format.Rate(seenLimit)}/s: {bound} in flight ÷ {Format.Ms(seen.TotalMilliseconds)}, the mean answer time of {bound} requests at a time that Boosted refuses without work (configured latency {settings.BoostedLatencyMs} ms)",
+            Format.Fraction(rate / seenLimit));
         if (algorithm == KeyAlgorithm.RS256)
         {
             report.Note($"Row 3: the exchange bound is `Boosted__MaxConcurrentExchanges` ({cluster.BoostedOptions.MaxConcurrentExchanges}) per silo "
@@ -128,6 +137,37 @@ public static class ColdStormScenario
             }
         }));
         return done / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// The mean time Boosted takes to answer, as a caller sees it, with <paramref name="concurrency"/> requests at a time
+    /// over <paramref name="duration"/>: token requests of an unknown grant type, which it refuses without verifying
+    /// anything once its latency has passed.
+    /// </summary>
+    private static async Task<TimeSpan> BoostedLatencyAsync(BenchCluster cluster, int concurrency, TimeSpan duration)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency });
+        var endpoint = cluster.Emulator.TokenEndpoint;
+        async Task ProbeAsync()
+        {
+            using var content = new FormUrlEncodedContent([new("grant_type", "urn:bench:latency-probe")]);
+            using var response = await http.PostAsync(endpoint, content);
+            await response.Content.ReadAsByteArrayAsync();
+        }
+        // One probe per connection before the clock starts, as the direct exchanges open theirs.
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => ProbeAsync()));
+        long answered = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            while (clock.Elapsed < duration)
+            {
+                await ProbeAsync();
+                Interlocked.Increment(ref answered);
+            }
+        }));
+        // Closed loops: each answer frees its loop for the next, so the mean answer time is loops × elapsed ÷ answers.
+        return concurrency * clock.Elapsed / answered;
     }
 
     /// <summary>Starts one call per grain at the same moment and waits for all; returns time, failures by type, distinct tokens.</summary>

@@ -13,11 +13,12 @@ namespace BoostedGrains.Benchmarks.Scenarios;
 /// </summary>
 public static class WarmFetchScenario
 {
-    /// <param name="answerBaseline">
-    /// Also measure row 1 against a no-op that answers the user's token (what moving the answer costs, apart from the
-    /// grain's work); full mode, or quick mode with <c>--rows 1</c>.
+    /// <param name="floorBaselines">
+    /// Also measure each row against a baseline that does only what the row cannot leave out: row 1 against a no-op
+    /// that answers the user's token (moving the answer), row 2 against a no-op endpoint that makes one grain call;
+    /// full mode, or quick mode with <c>--rows</c>.
     /// </param>
-    public static async Task RunAsync(BenchSettings settings, Report report, bool grainRows, bool httpRow, bool answerBaseline)
+    public static async Task RunAsync(BenchSettings settings, Report report, bool grainRows, bool httpRow, bool floorBaselines)
     {
         Console.WriteLine("Rows 1-2: warm fetches (1 silo, 1 external client)...");
         await using var cluster = await BenchCluster.StartAsync(new ClusterSpec(1, 1, KeyAlgorithm.RS256, settings.BoostedLatencyMs));
@@ -27,10 +28,8 @@ public static class WarmFetchScenario
             throw new InvalidOperationException($"{failed} users could not get a first token; the warm rows would measure errors.");
 
         var client = cluster.Client;
-        // The no-op's references are made the way GetUserTokenGrain makes the user's: from the grain ID, with the grain
-        // and interface types resolved once (Orleans' GetGrain<T>(key) resolves them by reflection on every call).
-        var noopType = (GrainReference)client.GetGrain<INoopGrain>(users[0]);
-        INoopGrain Noop(string user) => (INoopGrain)client.GetGrain(GrainId.Create(noopType.GrainId.Type, IdSpan.Create(user)), noopType.InterfaceType);
+        var noops = new NoopGrains(client);
+        INoopGrain Noop(string user) => noops.For(user);
         await Task.WhenAll(users.Select(async u => await Noop(u).HoldAsync(await client.GetUserTokenGrain(u).GetAccessTokenAsync())));
         var exchangesBefore = cluster.UserExchanges();
 
@@ -47,14 +46,14 @@ public static class WarmFetchScenario
         foreach (var callers in grainRows ? settings.GrainConcurrency : [])
             await MeasureGrainAsync(callers, "", "no-op grain call", i => Noop(users[i % users.Length]).PingAsync());
         // Where the cores are busy, which is where row 1's gap is: at 1 caller the two are within the noise of each other.
-        foreach (var callers in grainRows && answerBaseline ? settings.GrainConcurrency.Where(c => c > 1) : [])
+        foreach (var callers in grainRows && floorBaselines ? settings.GrainConcurrency.Where(c => c > 1) : [])
         {
             await MeasureGrainAsync(callers, "; vs the same answer from a no-op", "no-op grain call answering the user's token",
                 i => Noop(users[i % users.Length]).AnswerAsync());
         }
 
         foreach (var callers in httpRow ? settings.HttpConcurrency : [])
-            await MeasureHttpAsync(settings, report, cluster, users, callers);
+            await MeasureHttpAsync(settings, report, cluster, users, callers, floorBaselines);
 
         var exchanges = cluster.UserExchanges() - exchangesBefore;
         report.Note($"Rows 1-2: {users.Length:N0} warm users called in turn; {exchanges:N0} exchanges happened while measuring (warm means none). "
@@ -62,7 +61,7 @@ public static class WarmFetchScenario
             + "the median repetition's. Allocated bytes per call count the whole process (load generator, client, silo) and are the robust figure.");
     }
 
-    private static async Task MeasureHttpAsync(BenchSettings settings, Report report, BenchCluster cluster, string[] users, int callers)
+    private static async Task MeasureHttpAsync(BenchSettings settings, Report report, BenchCluster cluster, string[] users, int callers, bool floorBaseline)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = callers, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var http = new HttpClient(handler) { BaseAddress = cluster.SiloUrls[0] };
@@ -80,10 +79,20 @@ public static class WarmFetchScenario
                 throw new HttpRequestException($"{path} answered {(int)response.StatusCode}.");
         }
 
-        var (noop, token, ratios) = ClosedLoop.Summarize(await ClosedLoop.PairedAsync(
-            callers, settings.WarmupPerSide, settings.MeasurePerSide, settings.Slices, settings.Repetitions,
-            _ => PostAsync(BenchCluster.NoopPath),
-            i => PostAsync(tokenPaths[i % tokenPaths.Length])));
-        report.Row("2", $"warm fetch, HTTP token API, {callers} callers", token.Describe("req"), "no-op endpoint: " + noop.Describe("req"), ratios);
+        var noopGrainPaths = users.Select(u => $"{BenchCluster.NoopGrainPath}/{Uri.EscapeDataString(u)}").ToArray();
+        async Task MeasureAsync(string against, string baselineName, Func<long, Task> baseline)
+        {
+            var (noop, token, ratios) = ClosedLoop.Summarize(await ClosedLoop.PairedAsync(
+                callers, settings.WarmupPerSide, settings.MeasurePerSide, settings.Slices, settings.Repetitions,
+                baseline, i => PostAsync(tokenPaths[i % tokenPaths.Length])));
+            report.Row("2", $"warm fetch, HTTP token API, {callers} callers{against}", token.Describe("req"), baselineName + ": " + noop.Describe("req"), ratios);
+        }
+
+        await MeasureAsync("", "no-op endpoint", _ => PostAsync(BenchCluster.NoopPath));
+        // The floor of any API whose answer comes from a grain: what is left is the token API's own work (the key, its
+        // budget, the silo-loss retry, the JSON answer).
+        if (floorBaseline)
+            await MeasureAsync("; vs a no-op endpoint that makes one grain call", "no-op endpoint calling the user's no-op grain",
+                i => PostAsync(noopGrainPaths[i % noopGrainPaths.Length]));
     }
 }
