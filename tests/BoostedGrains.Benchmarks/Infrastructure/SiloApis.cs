@@ -34,13 +34,26 @@ internal sealed class SiloApis : IDisposable
         {
             using var response = await _clients[silo]!.PostAsync($"/v1/users/{user}/token", null);
             if (!response.IsSuccessStatusCode)
-                return new Answer(null, $"silo {silo} answered {(int)response.StatusCode}");
+                return new Answer(null, $"silo {silo} answered {(int)response.StatusCode} {await ProblemCodeAsync(response)}");
             var token = (await response.Content.ReadFromJsonAsync<TokenAnswer>())?.AccessToken;
             return token is null ? new Answer(null, $"silo {silo} answered no access_token") : new Answer(token, null);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
             return new Answer(null, $"silo {silo}: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    // The problem answer's code and detail (fixed sentences of the API, never a secret): what kind of failure it was.
+    private static async Task<string> ProblemCodeAsync(HttpResponseMessage response)
+    {
+        try
+        {
+            return (await response.Content.ReadFromJsonAsync<Problem>()) is { } problem ? $"{problem.Code}: {problem.Detail}" : "(no problem answer)";
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return "(no problem answer)";
         }
     }
 
@@ -58,6 +71,8 @@ internal sealed class SiloApis : IDisposable
     }
 
     public sealed record Answer(string? Token, string? Error);
+
+    private sealed record Problem([property: JsonPropertyName("code")] string? Code, [property: JsonPropertyName("detail")] string? Detail);
 
     private sealed record TokenAnswer([property: JsonPropertyName("access_token")] string AccessToken);
 }

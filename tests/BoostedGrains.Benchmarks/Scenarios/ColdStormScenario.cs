@@ -124,19 +124,7 @@ public static class ColdStormScenario
         var subjects = await UserGrains.BoostedIdsAsync(cluster.Client, users[..(concurrency * 4)]);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency });
         var exchange = cluster.NewDirectExchange(http);
-        // One warm-up exchange per loop opens its connection before the clock starts.
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(i => exchange.ExchangeAsync(subjects[i])));
-        long done = 0;
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async loop =>
-        {
-            for (var i = loop; clock.Elapsed < duration; i += concurrency)
-            {
-                await exchange.ExchangeAsync(subjects[i % subjects.Length]);
-                Interlocked.Increment(ref done);
-            }
-        }));
-        return done / clock.Elapsed.TotalSeconds;
+        return await LoopRateAsync(concurrency, duration, i => exchange.ExchangeAsync(subjects[i % subjects.Length]));
     }
 
     /// <summary>
@@ -154,20 +142,18 @@ public static class ColdStormScenario
             using var response = await http.PostAsync(endpoint, content);
             await response.Content.ReadAsByteArrayAsync();
         }
-        // One probe per connection before the clock starts, as the direct exchanges open theirs.
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => ProbeAsync()));
-        long answered = 0;
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
-        {
-            while (clock.Elapsed < duration)
-            {
-                await ProbeAsync();
-                Interlocked.Increment(ref answered);
-            }
-        }));
-        // Closed loops: each answer frees its loop for the next, so the mean answer time is loops × elapsed ÷ answers.
-        return concurrency * clock.Elapsed / answered;
+        // Closed loops: each answer frees its loop for the next, so the mean answer time is loops ÷ rate.
+        return TimeSpan.FromSeconds(concurrency / await LoopRateAsync(concurrency, duration, _ => ProbeAsync()));
+    }
+
+    /// <summary>Calls per second of <paramref name="loops"/> closed loops over <paramref name="duration"/>, each loop's connection opened first.</summary>
+    private static async Task<double> LoopRateAsync(int loops, TimeSpan duration, Func<long, Task> call)
+    {
+        await Task.WhenAll(Enumerable.Range(0, loops).Select(i => call(i)));
+        var result = new LoadResult();
+        await ClosedLoop.RunAsync(loops, duration, call, result);
+        return result.Errors == 0 ? result.PerSecond
+            : throw new InvalidOperationException($"{result.Errors:N0} calls failed while measuring a baseline of row 3.");
     }
 
     /// <summary>Starts one call per grain at the same moment and waits for all; returns time, failures by type, distinct tokens.</summary>
