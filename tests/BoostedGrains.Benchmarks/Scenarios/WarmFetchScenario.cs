@@ -36,13 +36,8 @@ public static class WarmFetchScenario
         Task<AccessToken> Fetch(long i) => client.GetUserTokenGrain(users[i % users.Length]).GetAccessTokenAsync();
         Task Ping(long i) => noops.For(users[i % users.Length]).PingAsync();
         Task<AccessToken> Answer(long i) => noops.For(users[i % users.Length]).AnswerAsync();
-        async Task MeasureGrainAsync(string what, int callers, string baselineName, Func<long, Task> baseline, Func<long, Task> subject)
-        {
-            var (noop, measured, ratios) = ClosedLoop.Summarize(await ClosedLoop.PairedAsync(
-                callers, settings.WarmupPerSide, settings.MeasurePerSide, settings.Slices, settings.Repetitions, baseline, subject));
-            report.Row("1", string.Format(what, $"{callers} caller{(callers == 1 ? "" : "s")}"),
-                measured.Describe("calls"), baselineName + ": " + noop.Describe("calls"), ratios);
-        }
+        Task MeasureGrainAsync(string what, int callers, string baselineName, Func<long, Task> baseline, Func<long, Task> subject) =>
+            PairAsync(settings, report, "1", what, callers, "calls", baselineName, baseline, subject);
 
         foreach (var callers in grainRows ? settings.GrainConcurrency : [])
             await MeasureGrainAsync("warm fetch, Orleans client, {0}", callers, "no-op grain call", Ping, Fetch);
@@ -86,12 +81,8 @@ public static class WarmFetchScenario
         Task Token(long i) => PostAsync(tokenPaths[i % tokenPaths.Length]);
         Task Noop(long _) => PostAsync(BenchCluster.NoopPath);
         Task NoopGrain(long i) => PostAsync(noopGrainPaths[i % noopGrainPaths.Length]);
-        async Task MeasureAsync(string what, string baselineName, Func<long, Task> baseline, Func<long, Task> subject)
-        {
-            var (noop, measured, ratios) = ClosedLoop.Summarize(await ClosedLoop.PairedAsync(
-                callers, settings.WarmupPerSide, settings.MeasurePerSide, settings.Slices, settings.Repetitions, baseline, subject));
-            report.Row("2", string.Format(what, $"{callers} callers"), measured.Describe("req"), baselineName + ": " + noop.Describe("req"), ratios);
-        }
+        Task MeasureAsync(string what, string baselineName, Func<long, Task> baseline, Func<long, Task> subject) =>
+            PairAsync(settings, report, "2", what, callers, "req", baselineName, baseline, subject);
 
         await MeasureAsync("warm fetch, HTTP token API, {0}", "no-op endpoint", Noop, Token);
         if (!floorBaseline)
@@ -102,5 +93,17 @@ public static class WarmFetchScenario
         await MeasureAsync("warm fetch, HTTP token API, {0}; vs a no-op endpoint that makes one grain call",
             "no-op endpoint calling the user's no-op grain", NoopGrain, Token);
         await MeasureAsync("floor: a no-op endpoint that makes one grain call, {0}", "no-op endpoint", Noop, NoopGrain);
+    }
+
+    /// <summary>
+    /// Measures <paramref name="subject"/> against <paramref name="baseline"/> in alternating slices and adds the row;
+    /// <paramref name="what"/> names the callers with <c>{0}</c>.
+    /// </summary>
+    private static async Task PairAsync(BenchSettings settings, Report report, string row, string what, int callers, string unit,
+        string baselineName, Func<long, Task> baseline, Func<long, Task> subject)
+    {
+        var (noop, measured, ratios) = ClosedLoop.Summarize(await ClosedLoop.PairedAsync(
+            callers, settings.WarmupPerSide, settings.MeasurePerSide, settings.Slices, settings.Repetitions, baseline, subject));
+        report.Row(row, string.Format(what, $"{callers} caller{(callers == 1 ? "" : "s")}"), measured.Describe(unit), baselineName + ": " + noop.Describe(unit), ratios);
     }
 }
