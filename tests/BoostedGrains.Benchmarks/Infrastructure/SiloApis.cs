@@ -34,7 +34,7 @@ internal sealed class SiloApis : IDisposable
         {
             using var response = await _clients[silo]!.PostAsync($"/v1/users/{user}/token", null);
             if (!response.IsSuccessStatusCode)
-                return new Answer(null, $"silo {silo} answered {(int)response.StatusCode} {await ProblemCodeAsync(response)}");
+                return new Answer(null, $"silo {silo} answered {(int)response.StatusCode} {await DescribeProblemAsync(response)}");
             var token = (await response.Content.ReadFromJsonAsync<TokenAnswer>())?.AccessToken;
             return token is null ? new Answer(null, $"silo {silo} answered no access_token") : new Answer(token, null);
         }
@@ -45,7 +45,7 @@ internal sealed class SiloApis : IDisposable
     }
 
     // The problem answer's code and detail (fixed sentences of the API, never a secret): what kind of failure it was.
-    private static async Task<string> ProblemCodeAsync(HttpResponseMessage response)
+    private static async Task<string> DescribeProblemAsync(HttpResponseMessage response)
     {
         try
         {
