@@ -41,14 +41,17 @@ public sealed class PackageConsumptionTests : IDisposable
         var output = await DotnetAsync(app, Path.Combine("bin", "Debug", "net10.0", "PackageConsumer.dll"));
 
         Assert.Equal($"BoostedGrains.Client {Version}; BoostedGrains.Abstractions {Version}; token for alice: Bearer", output.Trim());
-        // Restored from the feed into this test's own packages folder: not a copy cached by an earlier run or another checkout.
+        // Restored from the feed into this test's own packages folder: the very package packed above (same SHA-512), not a
+        // copy cached by an earlier run, another checkout or a developer's try of the package.
         using var assets = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(app, "obj", "project.assets.json")));
         var libraries = assets.RootElement.GetProperty("libraries");
         foreach (var package in new[] { "BoostedGrains.Client", "BoostedGrains.Abstractions" })
         {
             Assert.True(libraries.TryGetProperty($"{package}/{Version}", out _), $"{package} {Version} is not in the app's restore graph");
-            Assert.True(Directory.Exists(Path.Combine(_root, "packages", package.ToLowerInvariant(), Version)),
-                $"{package} {Version} was not restored from the fresh feed (is it in the global packages folder? delete it there)");
+            var restored = Path.Combine(_root, "packages", package.ToLowerInvariant(), Version);
+            Assert.True(Directory.Exists(restored), $"{package} {Version} was not restored into the test's packages folder");
+            Assert.Equal(Sha512(Path.Combine(feed, $"{package}.{Version}.nupkg")),
+                (await File.ReadAllTextAsync(Path.Combine(restored, $"{package.ToLowerInvariant()}.{Version}.nupkg.sha512"))).Trim());
         }
     }
 
@@ -76,8 +79,10 @@ public sealed class PackageConsumptionTests : IDisposable
         var app = Directory.CreateDirectory(Path.Combine(_root, "app")).FullName;
         File.WriteAllText(Path.Combine(_root, "Directory.Build.props"), "<Project />");
         File.WriteAllText(Path.Combine(_root, "Directory.Packages.props"), "<Project />");
-        // The feed first, then the machine's usual sources (not cleared). Packages restore into a folder of this test,
-        // reading what is already in the global packages folder from there instead of downloading it again.
+        // Packages restore into a folder of this test. Source mapping takes BoostedGrains.* from the fresh feed only;
+        // everything else comes from the machine's global packages folder, read as a local source, so nothing is
+        // downloaded again. No fallback folder: one would hand out a BoostedGrains.Client that an earlier try of the
+        // package left in the global folder, instead of the one packed here.
         File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
@@ -85,11 +90,18 @@ public sealed class PackageConsumptionTests : IDisposable
                 <add key="globalPackagesFolder" value="{Path.Combine(_root, "packages")}" />
               </config>
               <packageSources>
+                <clear />
                 <add key="boostedgrains-test-feed" value="{feed}" />
-              </packageSources>
-              <fallbackPackageFolders>
                 <add key="machine-global-packages" value="{GlobalPackagesFolder()}" />
-              </fallbackPackageFolders>
+              </packageSources>
+              <packageSourceMapping>
+                <packageSource key="boostedgrains-test-feed">
+                  <package pattern="BoostedGrains.*" />
+                </packageSource>
+                <packageSource key="machine-global-packages">
+                  <package pattern="*" />
+                </packageSource>
+              </packageSourceMapping>
             </configuration>
             """);
         File.WriteAllText(Path.Combine(app, "PackageConsumer.csproj"), $"""
@@ -125,6 +137,12 @@ public sealed class PackageConsumptionTests : IDisposable
             }
             """);
         return app;
+    }
+
+    private static string Sha512(string file)
+    {
+        using var stream = File.OpenRead(file);
+        return Convert.ToBase64String(System.Security.Cryptography.SHA512.HashData(stream));
     }
 
     private static string GlobalPackagesFolder() =>
