@@ -56,6 +56,14 @@ public sealed class StorageOutageTests(AzuriteServer shared, ITestOutputHelper o
         }
         await azurite.StartAsync();
         var restartedAt = clock.Elapsed;
+        // A new user cannot be created without storage (the Boosted ID must be stored before a token is handed out): each
+        // call fails, with the Azure SDK's error after its retries, which names the unreachable storage.
+        Assert.NotEmpty(newUserErrors);
+        Assert.All(newUserErrors, e =>
+        {
+            Assert.Equal(nameof(AggregateException), e.Type);
+            Assert.Contains("Connection refused", e.Message);
+        });
 
         // Recovery without restarting a silo: every user who failed during the outage is served now, created once.
         var recovery = Stopwatch.StartNew();

@@ -84,12 +84,8 @@ public sealed class KeyRotationTests(KeyRotationTests.Fixture boosted) : IClassF
         using var http = new HttpClient();
         using var jwks = JsonDocument.Parse(await http.GetStringAsync(boosted.JwksUrl));
         Assert.DoesNotContain(revoked, jwks.RootElement.GetProperty("keys").EnumerateArray().Select(key => key.GetProperty("kid").GetString()));
-        // Until the replacement has propagated nothing signs, and callers are told so with a typed error.
-        if ((await keyRing.ListKeysAsync()).All(key => key.Status != KeyStatus.Signing))
-        {
-            await Assert.ThrowsAsync<SigningKeyUnavailableException>(
-                () => boosted.Client.GetUserTokenGrain($"during-revoke-{Guid.NewGuid():N}").GetAccessTokenAsync());
-        }
+        // Whether a successor already stood by depends on where in its timeline the key was revoked; the gap that
+        // follows when none did is RevocationGapTests'.
         await Eventually.TrueAsync(async () => (await keyRing.ListKeysAsync()).Any(key => key.Status == KeyStatus.Signing),
             "a replacement key signs", TimeSpan.FromSeconds(15));
         await boosted.RefreshKeysAsync();

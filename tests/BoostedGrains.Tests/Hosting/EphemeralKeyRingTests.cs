@@ -25,15 +25,23 @@ public sealed class EphemeralKeyRingTests
     }
 
     [Fact]
-    public async Task KeyRing_AllowEphemeral_lets_the_same_silo_start()
+    public async Task KeyRing_AllowEphemeral_lets_the_same_silo_start_and_publish_a_key()
     {
-        await using var app = await CreateAsync(allowEphemeral: true);
+        var url = TestSilo.FreeUrl();
+        await using var app = await CreateAsync(allowEphemeral: true, url);
 
         await app.StartAsync();
+        // Started for real: its in-memory key ring made a key and the silo publishes it.
+        using var http = new HttpClient();
+        await Eventually.TrueAsync(async () =>
+        {
+            using var jwks = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"{url}/.well-known/jwks.json"));
+            return jwks.RootElement.GetProperty("keys").GetArrayLength() == 1;
+        }, "the silo publishes its key");
         await app.StopAsync();
     }
 
-    private static Task<WebApplication> CreateAsync(bool? allowEphemeral)
+    private static Task<WebApplication> CreateAsync(bool? allowEphemeral, string? url = null)
     {
         string[] args =
         [
@@ -44,7 +52,7 @@ public sealed class EphemeralKeyRingTests
             "--Gateway:ApiKeys:0", "ephemeral-test-key",
             .. allowEphemeral is { } allow ? new[] { "--KeyRing:AllowEphemeral", allow.ToString() } : [],
         ];
-        return TestSilo.CreateAsync($"http://127.0.0.1:{FreePort.Next()}", "ephemeral", args,
+        return TestSilo.CreateAsync(url ?? TestSilo.FreeUrl(), "ephemeral", args,
             builder => builder.Logging.AddProvider(LogCapture.Suite));
     }
 }
