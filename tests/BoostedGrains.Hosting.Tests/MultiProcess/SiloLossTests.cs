@@ -68,17 +68,40 @@ public sealed class SiloLossTests(AzuriteServer azurite, ITestOutputHelper outpu
         var traffic = topology.Settings.Silos
             .SelectMany(s => Enumerable.Range(0, 4).Select(_ => TokenApiTraffic.RunAsync(new Uri($"http://127.0.0.1:{s.Http}/"), topology.Settings.ApiKey, stop.Token)))
             .ToList();
+        var cpuBefore = CpuTimes.Read();
         var spinners = Enumerable.Range(0, Environment.ProcessorCount * 2)
             .Select(_ => Task.Factory.StartNew(() => Spin(stop.Token), TaskCreationOptions.LongRunning))
             .ToList();
         var answers = await Task.WhenAll(traffic);
         await Task.WhenAll(spinners);
+        var busy = CpuTimes.Read().BusyFractionSince(cpuBefore);
 
         var dead = await membership.DeadPortsAsync();
         var suspected = await membership.SuspectedCountAsync();
-        output.WriteLine($"Saturated {SaturationPeriod.TotalSeconds} s: {answers.Sum(a => a.Succeeded)} new users served, {answers.Sum(a => a.Failed)} answered an error; " +
-            $"{suspected} silos suspected, {dead.Count} declared dead");
+        output.WriteLine($"Saturated {SaturationPeriod.TotalSeconds} s (CPU {busy:P0} busy): {answers.Sum(a => a.Succeeded)} new users served, " +
+            $"{answers.Sum(a => a.Failed)} answered an error; {suspected} silos suspected, {dead.Count} declared dead");
+        // The premise: every core was taken for the whole period.
+        Assert.True(busy >= 0.95, $"the CPU was {busy:P0} busy, not saturated");
+        // Every silo kept serving new users, none with an error, and none was suspected, let alone declared dead.
+        var perSilo = answers.Chunk(4).Select(silo => silo.Sum(a => a.Succeeded)).ToList();
+        Assert.All(perSilo, served => Assert.True(served > 0, $"a silo served no new user: {string.Join(", ", perSilo)}"));
+        Assert.Equal(0, answers.Sum(a => a.Failed));
+        Assert.Equal(0, suspected);
         Assert.Empty(dead);
+    }
+
+    /// <summary>The machine's CPU time from /proc/stat, in clock ticks.</summary>
+    private readonly record struct CpuTimes(long Busy, long Idle)
+    {
+        public static CpuTimes Read()
+        {
+            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+            var idle = fields[3] + fields[4]; // idle + iowait
+            return new CpuTimes(fields.Sum() - idle, idle);
+        }
+
+        public double BusyFractionSince(CpuTimes before) =>
+            (double)(Busy - before.Busy) / (Busy - before.Busy + Idle - before.Idle);
     }
 
     private static void Spin(CancellationToken stop)
