@@ -69,6 +69,8 @@ public sealed class ConfigurationTests
         Assert.Contains("Emulator:Partners:0:ClientSecret is required.", error.Failures);
         Assert.Contains("Emulator:Partners:0:JwksUri is required: the absolute http(s) URL of the partner's JWKS.", error.Failures);
         Assert.Contains("Emulator:Faults:ErrorRate must be between 0 and 1.", error.Failures);
+        // "billing" is none of the scopes Boosted documents (thread, account-management, analytics): the fourth failure.
+        Assert.Contains(error.Failures, f => f.StartsWith("Emulator:Partners:0:AllowedScopes must list scopes among: ", StringComparison.Ordinal));
         Assert.Equal(4, error.Failures.Count());
     }
 

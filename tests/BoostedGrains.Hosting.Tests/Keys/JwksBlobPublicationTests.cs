@@ -42,7 +42,7 @@ public sealed class JwksBlobPublicationTests(AzuriteServer azurite)
 
         using var response = await anonymous.GetAsync(blobUrl);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        // KeyRing__PropagationTime 3 s: a quarter of it, at least 1 s (JwksMaxAge), so below the propagation time.
+        // docs/keys.md: max(1 s, min(300 s, Propagation/4)); KeyRing__PropagationTime 3 s gives the floor, 1 s.
         Assert.Equal("public, max-age=1", response.Headers.CacheControl?.ToString());
         using var jwks = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var keys = jwks.RootElement.GetProperty("keys").EnumerateArray().ToList();

@@ -37,7 +37,9 @@ public sealed class DuplicateActivationTests(AzuriteServer azurite)
 
         var stats = cluster.Emulator.GetStats();
         Assert.Equal(new EmulatorCreateCounts(1, 1, 1), stats.Creates);
-        Assert.Equal(2, stats.Conflicts); // B's org and workspace creates; B's user grain re-read and needed no create
+        // Rule 6 (create first, adopt on 409): B's stale org and workspace activations each create and get 409. B's user
+        // grain may re-read A's row before creating, or create and adopt: either keeps the rule, so 2 or 3.
+        Assert.InRange(stats.Conflicts, 2, 3);
         // B read A's stored token before exchanging: the same token, no second exchange.
         Assert.Equal(1, stats.Exchanges[stored.BoostedUserId!]);
         Assert.Equal(tokenOfA.Value, tokenOfB.Value);

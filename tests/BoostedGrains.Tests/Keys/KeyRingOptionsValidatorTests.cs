@@ -9,6 +9,16 @@ public sealed class KeyRingOptionsValidatorTests
     [Fact]
     public void Defaults_are_valid() => Assert.Null(Validate(new KeyRingOptions()));
 
+    // docs/keys.md: max-age = max(1 s, min(300 s, Propagation/4)), in whole seconds.
+    [Theory]
+    [InlineData("00:00:03", 1)]
+    [InlineData("00:00:08", 2)]
+    [InlineData("00:10:00", 150)]
+    [InlineData("00:20:00", 300)]
+    [InlineData("2.00:00:00", 300)]
+    public void The_JWKS_max_age_is_a_quarter_of_the_propagation_time_between_1_s_and_5_minutes(string propagation, int seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), new KeyRingOptions { PropagationTime = TimeSpan.Parse(propagation, System.Globalization.CultureInfo.InvariantCulture) }.JwksMaxAge);
+
     [Fact]
     public void Rotation_shorter_than_propagation_is_rejected_naming_the_setting() =>
         Assert.Contains("KeyRing__RotationInterval", Validate(new KeyRingOptions { RotationInterval = TimeSpan.FromDays(1) }));
