@@ -13,7 +13,7 @@ internal sealed class LoadRun : CallerLoops
     public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
     private readonly IGrainFactory _grains;
-    private long _retries, _failed, _lastRetryDoneMs = -1, _lastFirstFailureMs = -1;
+    private long _retries, _pendingRetries, _failed, _lastRetryDoneMs = -1, _lastFirstFailureMs = -1;
 
     private LoadRun(IGrainFactory grains, string[] users, int callers) : base(users)
     {
@@ -22,6 +22,9 @@ internal sealed class LoadRun : CallerLoops
     }
 
     public static LoadRun Start(IGrainFactory grains, IEnumerable<string> users, int callers) => new(grains, [.. users], callers);
+
+    /// <summary>Calls whose first attempt failed and whose retry has not ended yet.</summary>
+    public long PendingRetries => Interlocked.Read(ref _pendingRetries);
 
     public async Task<LoadResult> StopAsync()
     {
@@ -41,6 +44,7 @@ internal sealed class LoadRun : CallerLoops
         catch (Exception first)
         {
             Interlocked.Increment(ref _retries);
+            Interlocked.Increment(ref _pendingRetries);
             Interlocked.Exchange(ref _lastFirstFailureMs, Now);
             Errors.TryAdd($"first attempt: {first.GetType().Name}", 0);
         }
@@ -55,6 +59,10 @@ internal sealed class LoadRun : CallerLoops
         {
             Interlocked.Increment(ref _failed);
             Errors.TryAdd($"retry: {second.GetType().Name}: {second.Message}", 0);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pendingRetries);
         }
     }
 }

@@ -1,5 +1,6 @@
 using BoostedGrains.Emulator;
 using BoostedGrains.Hosting.Tests.Infrastructure;
+using BoostedGrains.Testing;
 using Xunit.Abstractions;
 
 namespace BoostedGrains.Hosting.Tests.MultiProcess;
@@ -24,9 +25,12 @@ public sealed class SiloFailureTests(AzuriteServer azurite, ITestOutputHelper ou
         var (users, affected, load) = await LoadWithVictimAsync(topology, "kill");
         var killedAt = load.Now;
         topology[Victim].Process.Kill();
-        // Load goes on until every user was asked again several times after the retries ended.
+        // Load goes on until the silo is declared dead, every retry it caused has ended, and every user was asked again
+        // several times after that.
+        await new MembershipTable(topology.Settings.ConnectionString, topology.Settings.ClusterId)
+            .WaitDeadAsync(topology.Settings.Silos[Victim].Silo, TimeSpan.FromSeconds(60));
         await load.WaitForCallsAsync(UserCount * 3, TimeSpan.FromSeconds(60));
-        await Task.Delay(LoadRun.RetryDelay * 2);
+        await Eventually.TrueAsync(() => load.PendingRetries == 0, "every retry caused by the kill has ended", TimeSpan.FromSeconds(60));
         await load.WaitForCallsAsync(UserCount * 3, TimeSpan.FromSeconds(60));
         var result = await load.StopAsync();
 
