@@ -16,6 +16,7 @@ internal sealed class ClusterTls
     private readonly X509Certificate2 _certificate;
     private readonly X509Certificate2Collection _trustedCas = [];
     private readonly string _siloUri;
+    private readonly CertificateRevocationList? _revocations;
 
     public ClusterTls(ClusterTlsOptions options, bool silo)
     {
@@ -34,6 +35,8 @@ internal sealed class ClusterTls
         _trustedCas.ImportFromPemFile(options.TrustedCaPath);
         if (_trustedCas.Count == 0)
             throw new InvalidOperationException($"Tls__TrustedCaPath '{options.TrustedCaPath}' holds no PEM certificate.");
+        if (!string.IsNullOrWhiteSpace(options.CrlPath))
+            _revocations = CertificateRevocationList.Load(options.CrlPath, _trustedCas);
     }
 
     /// <summary>Sets <paramref name="tls"/> up for connections with a silo (whose certificate must be a silo's) or with an Orleans client.</summary>
@@ -57,7 +60,10 @@ internal sealed class ClusterTls
         if (presented is not null)
             foreach (var element in presented.ChainElements)
                 chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-        return chain.Build(certificate);
+        if (!chain.Build(certificate))
+            return false;
+        // Every certificate below the trusted root, so that a revoked intermediate revokes what it issued.
+        return _revocations is null || !chain.ChainElements.Take(chain.ChainElements.Count - 1).Any(element => _revocations.IsRevoked(element.Certificate));
     }
 
     // A silo's certificate names the silo role (Tls__SiloUri) among its subject alternative names, which the cluster's CA

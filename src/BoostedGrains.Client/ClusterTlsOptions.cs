@@ -36,6 +36,12 @@ public sealed class ClusterTlsOptions
     public string? TrustedCaPath { get; set; }
 
     /// <summary>
+    /// <c>Tls__CrlPath</c>: optional CRL file (PEM, several allowed, or DER) signed by a CA of <see cref="TrustedCaPath"/>;
+    /// a peer whose certificate (or intermediate) it lists is refused. Read at start.
+    /// </summary>
+    public string? CrlPath { get; set; }
+
+    /// <summary>
     /// <c>Tls__SiloUri</c>: the URI subject alternative name that marks a silo's certificate (default
     /// <see cref="DefaultSiloUri"/>). Only certificates that carry it are accepted on the silo port and as a gateway.
     /// </summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using BoostedGrains.Client;
@@ -47,6 +48,17 @@ internal sealed class TestCertificates : IDisposable
     /// <summary>From the cluster's CA, for server and client authentication, but not a silo's: no silo URI.</summary>
     public X509Certificate2 ServerWithoutSiloUri { get; private set; } = null!;
 
+    /// <summary>A silo's and an app server's certificate from the cluster's CA, both listed in <see cref="CrlPath"/>.</summary>
+    public X509Certificate2 RevokedSilo { get; private set; } = null!;
+
+    public X509Certificate2 RevokedApp { get; private set; } = null!;
+
+    /// <summary>The cluster CA's CRL (PEM), revoking <see cref="RevokedSilo"/> and <see cref="RevokedApp"/>.</summary>
+    public string CrlPath => Path.Combine(Folder, "ca.crl.pem");
+
+    /// <summary>A CRL of the same content signed by another CA.</summary>
+    public string ForeignCrlPath => Path.Combine(Folder, "foreign.crl.pem");
+
     /// <summary>Like <see cref="Silo"/> in every way (usages, silo URI), but from a CA the cluster does not trust.</summary>
     public X509Certificate2 Untrusted { get; private set; } = null!;
 
@@ -65,9 +77,22 @@ internal sealed class TestCertificates : IDisposable
         certificates.ServerWithoutSiloUri = Issue(ca, "CN=boostedgrains-silo", silo: false, ServerAuthentication, ClientAuthentication);
         File.WriteAllBytes(certificates.AppPfxPath, certificates.App.Export(X509ContentType.Pkcs12, certificates.AppPfxPassword));
 
+        certificates.RevokedSilo = Issue(ca, "CN=boostedgrains-silo", silo: true, ServerAuthentication, ClientAuthentication);
+        certificates.RevokedApp = Issue(ca, "CN=app-server", silo: false, ClientAuthentication);
+        File.WriteAllText(certificates.CrlPath, Crl(ca, certificates.RevokedSilo, certificates.RevokedApp));
+        File.WriteAllText(certificates.ForeignCrlPath, Crl(rogueCa, certificates.RevokedSilo, certificates.RevokedApp));
         certificates.Untrusted = Issue(rogueCa, "CN=boostedgrains-silo", silo: true, ServerAuthentication, ClientAuthentication);
         File.WriteAllText(certificates.UntrustedPath, certificates.Untrusted.ExportCertificatePem() + "\n" + certificates.Untrusted.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
         return certificates;
+    }
+
+    private static string Crl(X509Certificate2 ca, params X509Certificate2[] revoked)
+    {
+        var builder = new CertificateRevocationListBuilder();
+        foreach (var certificate in revoked)
+            builder.AddEntry(certificate, DateTimeOffset.UtcNow.AddMinutes(-1), X509RevocationReason.KeyCompromise);
+        var der = builder.Build(ca, BigInteger.One, DateTimeOffset.UtcNow.AddDays(1), HashAlgorithmName.SHA256);
+        return new string(PemEncoding.Write("X509 CRL", der));
     }
 
     private static X509Certificate2 CreateCa(string subject)
@@ -107,6 +132,8 @@ internal sealed class TestCertificates : IDisposable
         App.Dispose();
         Silo.Dispose();
         ServerWithoutSiloUri.Dispose();
+        RevokedSilo.Dispose();
+        RevokedApp.Dispose();
         Untrusted.Dispose();
         Directory.Delete(Folder, recursive: true);
     }

@@ -38,9 +38,13 @@ public sealed class ClusterTlsTests(ClusterTlsTests.TlsCluster tls) : IClassFixt
         public async Task InitializeAsync()
         {
             Cluster = await StorageCluster.StartEmulatorAsync(azurite, silos: 3);
-            // An admin key turns the Orleans Dashboard on: its grains are among what a forged caller aims at.
-            await Cluster.StartSilosAsync(StorageCluster.With(Certificates.SiloTls(),
-                new Dictionary<string, string?> { ["Admin__ApiKeys__ops"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) }));
+            // An admin key turns the Orleans Dashboard on: its grains are among what a forged caller aims at. The CRL
+            // (optional, off by default) is on so that revoked certificates can be tried.
+            await Cluster.StartSilosAsync(StorageCluster.With(Certificates.SiloTls(), new Dictionary<string, string?>
+            {
+                ["Admin__ApiKeys__ops"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+                ["Tls__CrlPath"] = Certificates.CrlPath,
+            }));
         }
 
         /// <summary>An app server's settings: the gateways, the cluster, and (when given) its TLS settings.</summary>
@@ -176,6 +180,30 @@ public sealed class ClusterTlsTests(ClusterTlsTests.TlsCluster tls) : IClassFixt
     public async Task An_app_server_certificate_is_admitted_at_the_gateway_port()
     {
         Assert.Equal(Probe.Admitted, await ProbeAsync(tls.Cluster.Settings.Silos[1].Gateway, tls.Certificates.App));
+    }
+
+    [Fact]
+    public async Task A_revoked_silo_certificate_is_refused_at_the_silo_port()
+    {
+        Assert.Equal(Probe.Refused, await ProbeAsync(tls.Cluster.Settings.Silos[1].Silo, tls.Certificates.RevokedSilo));
+    }
+
+    [Fact]
+    public async Task A_revoked_app_server_certificate_is_refused_at_the_gateway_port()
+    {
+        Assert.Equal(Probe.Refused, await ProbeAsync(tls.Cluster.Settings.Silos[1].Gateway, tls.Certificates.RevokedApp));
+    }
+
+    [Fact]
+    public async Task A_crl_signed_by_another_ca_fails_the_start_naming_the_setting()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAppServerAsync(tls.AppServer(
+            ("Tls:CertificatePath", tls.Certificates.AppPfxPath),
+            ("Tls:CertificatePassword", tls.Certificates.AppPfxPassword),
+            ("Tls:TrustedCaPath", tls.Certificates.CaPath),
+            ("Tls:CrlPath", tls.Certificates.ForeignCrlPath))));
+
+        Assert.Equal($"Tls__CrlPath '{tls.Certificates.ForeignCrlPath}' holds a CRL that no CA of Tls__TrustedCaPath signed: give the CRL its issuing CA published.", error.Message);
     }
 
     [Fact]
