@@ -2,8 +2,9 @@
 # Development certificates for the mutual TLS of docker-compose.yml, made locally with openssl (nothing downloaded).
 # Never use them in production. Writes to the folder given, by default dev-certs/ at the repository root:
 #   ca.pem               the development CA (Tls__TrustedCaPath); ca.key stays beside it to issue more
-#   silo.pem, silo.key   the silos' certificate: server and client authentication, names silo1..silo3 and localhost
-#   app.pem, app.key     an app server's certificate: client authentication only, so it cannot pose as a silo
+#   silo.pem, silo.key   the silos' certificate: server and client authentication, names silo1..silo3 and localhost, and
+#                        the silo role's URI (urn:boostedgrains:silo, the default Tls__SiloUri) that marks a silo
+#   app.pem, app.key     an app server's certificate: client authentication only and no silo URI, so it cannot pose as a silo
 # Usage: Silo/dev-certs.sh [folder]
 set -euo pipefail
 out="${1:-$(cd "$(dirname "$0")/.." && pwd)/dev-certs}"
@@ -26,7 +27,7 @@ issue() {
   rm "$name.csr" "$name.ext"
 }
 
-issue silo serverAuth,clientAuth "DNS:silo1,DNS:silo2,DNS:silo3,DNS:localhost,IP:127.0.0.1"
+issue silo serverAuth,clientAuth "DNS:silo1,DNS:silo2,DNS:silo3,DNS:localhost,IP:127.0.0.1,URI:urn:boostedgrains:silo"
 issue app clientAuth "DNS:localhost"
 # Readable by the containers' user, which does not own the mounted files: acceptable for development keys only.
 chmod 644 ./*.pem ./*.key

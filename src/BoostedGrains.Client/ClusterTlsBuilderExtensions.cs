@@ -8,8 +8,8 @@ namespace Orleans.Hosting;
 public static class ClusterTlsBuilderExtensions
 {
     /// <summary>
-    /// Silo-to-silo and gateway connections speak mutual TLS. The silo port accepts only certificates issued for server
-    /// authentication (silos' own); the gateway accepts any trusted certificate (app servers').
+    /// Silo-to-silo and gateway connections speak mutual TLS. The silo port accepts only silos' certificates (the silo
+    /// URI, <c>Tls__SiloUri</c>); the gateway accepts any certificate of the trusted CA (app servers').
     /// </summary>
     public static ISiloBuilder UseClusterTls(this ISiloBuilder silo, ClusterTlsOptions options)
     {
@@ -24,7 +24,7 @@ public static class ClusterTlsBuilderExtensions
         });
     }
 
-    /// <summary>Gateway connections speak mutual TLS; the gateway must present a silo's certificate.</summary>
+    /// <summary>Gateway connections speak mutual TLS; the gateway must present a silo's certificate (the silo URI).</summary>
     public static IClientBuilder UseClusterTls(this IClientBuilder client, ClusterTlsOptions options)
     {
         // Built here, not inside the callback, so that a bad setting fails at the call rather than at connection time.

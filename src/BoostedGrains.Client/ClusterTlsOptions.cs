@@ -31,9 +31,24 @@ public sealed class ClusterTlsOptions
 
     /// <summary>
     /// <c>Tls__TrustedCaPath</c>: PEM file of the CA certificates that issue the cluster's certificates; peers must chain
-    /// to one of them. Unset: the machine's trusted roots.
+    /// to one of them. Required with TLS: the machine's trusted roots are never trusted for the cluster.
     /// </summary>
     public string? TrustedCaPath { get; set; }
+
+    /// <summary>
+    /// <c>Tls__CrlPath</c>: optional CRL file (PEM, several allowed, or DER) signed by a CA of <see cref="TrustedCaPath"/>;
+    /// a peer whose certificate (or intermediate) it lists is refused. Read at start.
+    /// </summary>
+    public string? CrlPath { get; set; }
+
+    /// <summary>
+    /// <c>Tls__SiloUri</c>: the URI subject alternative name that marks a silo's certificate (default
+    /// <see cref="DefaultSiloUri"/>). Only certificates that carry it are accepted on the silo port and as a gateway.
+    /// </summary>
+    public string SiloUri { get; set; } = DefaultSiloUri;
+
+    /// <summary>The silo role's URI unless <see cref="SiloUri"/> names another (a SPIFFE ID, say).</summary>
+    public const string DefaultSiloUri = "urn:boostedgrains:silo";
 
     /// <summary>True when a certificate is configured, so that the Orleans ports speak TLS.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(CertificatePath) || !string.IsNullOrWhiteSpace(CertificateSubject);

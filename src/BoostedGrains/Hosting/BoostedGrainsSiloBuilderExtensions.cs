@@ -2,7 +2,6 @@ using BoostedGrains.Boosted;
 using BoostedGrains.Diagnostics;
 using BoostedGrains.Hosting;
 using BoostedGrains.Keys;
-using BoostedGrains.Security;
 using BoostedGrains.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -54,8 +53,7 @@ public static class BoostedGrainsSiloBuilderExtensions
         // Per grain class, so that only user grains follow Tokens__IdleDeactivation.
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<TokenOptions>>((collection, tokens) =>
             collection.ClassSpecificCollectionAge[typeof(UserTokenGrain).FullName!] = tokens.Value.IdleDeactivation);
-        // What ISiloBuilder.AddIncomingGrainCallFilter does: Orleans runs every registered IIncomingGrainCallFilter.
-        services.AddSingleton<IIncomingGrainCallFilter, SiloCallersOnlyFilter>();
+        services.AddSiloCallProof();
         services.TryAddSingleton<AdminAudit>();
         services.TryAddSingleton<KeyRingMetrics>();
         return services.AddBoostedKeys().AddBoostedTokens(boosted);

@@ -162,6 +162,10 @@ public sealed class BenchCluster : IAsyncDisposable
                 options.Cluster.ClusterId = clusterId;
                 options.GatewayPorts = [.. gateways];
             });
+            // The scenarios deactivate user grains through Orleans' management grain, which refuses app servers: holding
+            // the run's KEK, these clients prove such calls as a silo does.
+            builder.Services.Configure<KeyRingOptions>(options => options.Kek = new KekOptions { Id = "bench", Key = kek });
+            builder.Services.AddSiloCallProof(refuseUnproven: false);
             var host = builder.Build();
             await host.StartAsync();
             cluster._clientHosts.Add(host);

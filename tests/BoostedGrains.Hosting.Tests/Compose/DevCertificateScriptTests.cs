@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
+using BoostedGrains.Client;
 using BoostedGrains.Testing;
 
 namespace BoostedGrains.Hosting.Tests.Compose;
@@ -48,6 +49,7 @@ public sealed class DevCertificateScriptTests : IDisposable
         Assert.True(chain.Build(silo), string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation)));
         Assert.Equal([ServerAuthentication, ClientAuthentication], Usages(silo));
         Assert.Equal(["silo1", "silo2", "silo3", "localhost"], silo.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateDnsNames());
+        Assert.Equal([ClusterTlsOptions.DefaultSiloUri], ClusterTlsRoles.Uris(silo));
     }
 
     [Fact]
@@ -59,5 +61,6 @@ public sealed class DevCertificateScriptTests : IDisposable
 
         Assert.True(app.HasPrivateKey);
         Assert.Equal([ClientAuthentication], Usages(app));
+        Assert.Empty(ClusterTlsRoles.Uris(app));
     }
 }

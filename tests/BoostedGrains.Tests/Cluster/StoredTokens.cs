@@ -28,7 +28,8 @@ internal static class StoredTokens
     /// <summary>Deactivates every user grain of the cluster and waits until none is active.</summary>
     public static async Task DeactivateAllAsync(BoostedCluster boosted)
     {
-        var management = boosted.Client.GetGrain<IManagementGrain>(0);
+        // Orleans' management grain answers callers inside the silos only.
+        var management = boosted.SiloGrains.GetGrain<IManagementGrain>(0);
         await Eventually.TrueAsync(async () =>
         {
             await management.ForceActivationCollection(TimeSpan.Zero);

@@ -59,6 +59,20 @@ public sealed class SiloOnlyGrainTests(BoostedCluster boosted) : IClassFixture<B
     }
 
     [Fact]
+    public async Task Orleans_management_grain_refuses_an_external_client()
+    {
+        var refused = await Assert.ThrowsAsync<InternalGrainCallRefusedException>(() => boosted.Client.GetGrain<IManagementGrain>(0).GetHosts());
+
+        Assert.StartsWith("IManagementGrain.GetHosts is internal to the BoostedGrains silos and refuses calls from Orleans clients.", refused.Message);
+    }
+
+    [Fact]
+    public async Task Inside_a_silo_orleans_management_grain_answers()
+    {
+        Assert.Equal(2, (await boosted.SiloGrains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count);
+    }
+
+    [Fact]
     public async Task A_refused_rotation_creates_no_key()
     {
         var before = await boosted.SiloGrains.GetKeyRing().ListKeysAsync();

@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using BoostedGrains.Keys;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -35,6 +36,10 @@ internal sealed class ClusterClientHost : IAsyncDisposable
             .Configure<ClientMessagingOptions>(options => options.ResponseTimeout = ResponseTimeout)
             // A joining silo's gateway is found within this period.
             .Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2)));
+        // The tests also inspect placement through Orleans' management grain, which refuses app servers: holding the
+        // cluster's KEK, this client proves its calls as a silo does (an operator's tool, not an app server).
+        builder.Services.Configure<KeyRingOptions>(options => options.Kek = new KekOptions { Id = settings.KekId, Key = settings.KekKey });
+        builder.Services.AddSiloCallProof(refuseUnproven: false);
         var host = builder.Build();
         await host.StartAsync();
         return new ClusterClientHost(host);
