@@ -28,7 +28,8 @@ public sealed class KeyAdmission : IAsyncDisposable
 
     private readonly MemoryCache _seen = new(new MemoryCacheOptions { SizeLimit = SeenLimit });
     private readonly FrozenDictionary<string, FixedWindowRateLimiter> _newUsers;
-    private readonly string _defaultWorkspace;
+    // Read when first needed: the Boosted options are validated when the silo starts, not when its endpoints are mapped.
+    private readonly IOptions<BoostedOptions> _boosted;
     private readonly GatewayMetrics _metrics;
     private readonly ILogger _logger;
 
@@ -36,7 +37,7 @@ public sealed class KeyAdmission : IAsyncDisposable
     {
         _newUsers = gateway.Value.Resolved().Where(key => key.NewUsersPerMinute > 0).ToFrozenDictionary(key => key.Name,
             key => new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions { PermitLimit = key.NewUsersPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-        _defaultWorkspace = boosted.Value.DefaultWorkspace.ExternalId;
+        _boosted = boosted;
         _metrics = metrics;
         _logger = logger;
     }
@@ -75,7 +76,7 @@ public sealed class KeyAdmission : IAsyncDisposable
         var changesProfile = profile is { Email: not null } or { Name: not null } && !key.CanUpdateProfile;
         var seen = _seen.Get<Seen>((key.Name, userId));
         var status = await grain.GetStatusAsync();
-        var workspace = status.Provisioned ? status.Workspace : profile?.Workspace ?? _defaultWorkspace;
+        var workspace = status.Provisioned ? status.Workspace : profile?.Workspace ?? _boosted.Value.DefaultWorkspace.ExternalId;
         if (!AllowsWorkspace(key, workspace, profile?.Workspace))
             return (OutOfScope(key, WorkspaceDetail), default);
         if (status.Provisioned && changesProfile
@@ -105,7 +106,7 @@ public sealed class KeyAdmission : IAsyncDisposable
         if (workspace is null)
         {
             var status = await grain.GetStatusAsync();
-            workspace = status.Provisioned ? status.Workspace : _defaultWorkspace;
+            workspace = status.Provisioned ? status.Workspace : _boosted.Value.DefaultWorkspace.ExternalId;
         }
         return key.AllowsWorkspace(workspace) ? null : OutOfScope(key, WorkspaceDetail);
     }
