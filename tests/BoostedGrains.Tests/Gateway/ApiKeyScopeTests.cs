@@ -79,8 +79,8 @@ public sealed class ApiKeyScopeTests : IAsyncLifetime
         return await _http.SendAsync(request);
     }
 
-    private static async Task<string> CodeAsync(HttpResponseMessage response) =>
-        (await response.Content.ReadFromJsonAsync<JsonObject>())!["code"]!.GetValue<string>();
+    private static async Task<string?> CodeAsync(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonObject>())?["code"]?.GetValue<string>();
 
     [Fact]
     public async Task A_key_limited_to_a_user_id_prefix_gets_403_key_out_of_scope_for_other_users_and_Boosted_sees_nothing()
