@@ -55,12 +55,15 @@ public sealed class KeyAdmission : IAsyncDisposable
             return true;
         }
         refusal = null;
+        // A user this silo saw created has the workspace Boosted put it in only once the grain says so (an adopted
+        // user keeps its own): a workspace-scoped key asks once more.
         if (profile is { Email: not null } or { Name: not null } && !key.CanUpdateProfile
-            || _seen.Get<Seen>((key.Name, userId)) is not { } seen)
+            || _seen.Get<Seen>((key.Name, userId)) is not { } seen
+            || key.HasWorkspaceScope && !seen.Confirmed)
             return false;
         // Known on this silo: provisioned, in this workspace (Boosted does not move users).
         if (AllowsWorkspace(key, seen.Workspace, profile?.Workspace))
-            ticket = new Ticket(FirstUse: false, Created: false, seen.Workspace);
+            ticket = new Ticket(FirstUse: false, Remember: false, Created: false, seen.Workspace);
         else
             refusal = OutOfScope(key, WorkspaceDetail);
         return true;
@@ -92,7 +95,7 @@ public sealed class KeyAdmission : IAsyncDisposable
             if (!lease.IsAcquired)
                 return (NewUsersCapped(http, key, lease), default);
         }
-        return (null, new Ticket(FirstUse: seen is null, Created: !status.Provisioned, workspace));
+        return (null, new Ticket(FirstUse: seen is null, Remember: seen is not { Confirmed: true }, Created: !status.Provisioned, workspace));
     }
 
     /// <summary>The refusal of <paramref name="key"/> reporting a rejected token of <paramref name="userId"/>, or null.</summary>
@@ -102,7 +105,7 @@ public sealed class KeyAdmission : IAsyncDisposable
             return OutOfScope(key, PrefixDetail);
         if (!key.HasWorkspaceScope)
             return null;
-        var workspace = _seen.Get<Seen>((key.Name, userId))?.Workspace;
+        var workspace = _seen.Get<Seen>((key.Name, userId)) is { Confirmed: true } seen ? seen.Workspace : null;
         if (workspace is null)
         {
             var status = await grain.GetStatusAsync();
@@ -117,10 +120,13 @@ public sealed class KeyAdmission : IAsyncDisposable
         _metrics.Request(key.Name, "served");
         if (ticket.Created)
             _metrics.UserCreated(key.Name);
-        if (!ticket.FirstUse)
-            return;
-        _seen.Set((key.Name, userId), new Seen(ticket.Workspace), new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromHours(1) });
-        FirstUse(_logger, key.Name, userId, ticket.Workspace, ticket.Created ? "created" : "existing", null);
+        if (ticket.Remember)
+        {
+            _seen.Set((key.Name, userId), new Seen(ticket.Workspace, Confirmed: !ticket.Created),
+                new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromHours(1) });
+        }
+        if (ticket.FirstUse)
+            FirstUse(_logger, key.Name, userId, ticket.Workspace, ticket.Created ? "created" : "existing", null);
     }
 
     /// <summary>A request with <paramref name="key"/> was refused by its budget with <paramref name="code"/>.</summary>
@@ -164,8 +170,9 @@ public sealed class KeyAdmission : IAsyncDisposable
         _seen.Dispose();
     }
 
-    private sealed record Seen(string? Workspace);
+    // Confirmed: the workspace is the grain's (the user was provisioned when asked), not the one it was to be created in.
+    private sealed record Seen(string? Workspace, bool Confirmed);
 
     /// <summary>What <see cref="Served"/> needs to know about an admitted request.</summary>
-    public readonly record struct Ticket(bool FirstUse, bool Created, string? Workspace);
+    public readonly record struct Ticket(bool FirstUse, bool Remember, bool Created, string? Workspace);
 }
