@@ -12,7 +12,7 @@ public static class AdminApi
     /// <summary>Maps the admin endpoints; call only when an admin key is configured.</summary>
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
     {
-        var admin = endpoints.MapGroup("/admin").AddEndpointFilter(endpoints.ServiceProvider.GetRequiredService<AdminKeyFilter>());
+        var admin = endpoints.MapGroup("/admin").AddEndpointFilter(AdminKeyFilter.ForApi(endpoints.ServiceProvider));
         admin.MapGet("/keys", ListKeysAsync);
         admin.MapPost("/keys/rotate", RotateAsync);
         admin.MapPost("/keys/{kid}/revoke", RevokeAsync);

@@ -16,7 +16,6 @@ public static class AdminExtensions
                 (gateway, admin) => !gateway.ApiKeys.Values.Intersect(admin.Value.ApiKeys.Values).Any(),
                 "An Admin__ApiKeys__N value is also a Gateway__ApiKeys__N value: give operators keys of their own.")
             .ValidateOnStart();
-        services.AddSingleton<AdminKeyFilter>();
         return services;
     }
 

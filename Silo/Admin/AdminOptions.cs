@@ -14,6 +14,12 @@ public sealed class AdminOptions
     /// </summary>
     public Dictionary<string, string> ApiKeys { get; set; } = [];
 
+    /// <summary>
+    /// <c>Admin__Urls</c>: where the admin API and the dashboard listen, apart from the token API and JWKS (e.g.
+    /// <c>http://127.0.0.1:9090</c>; several separated by <c>;</c>; fixed ports). Unset: on the silo's main URL.
+    /// </summary>
+    public string? Urls { get; set; }
+
     /// <summary>True when at least one admin key is set.</summary>
     public bool HasKeys => ApiKeys.Values.Any(key => !string.IsNullOrWhiteSpace(key));
 

@@ -35,7 +35,7 @@ public sealed class ApiKeyBudgets : IAsyncDisposable
             ReplenishmentPeriod = options.ReplenishmentPeriod,
             QueueLimit = 0,
         };
-        _buckets = gateway.Value.ApiKeys.Keys.ToFrozenDictionary(name => name, _ => new TokenBucketRateLimiter(bucket));
+        _buckets = gateway.Value.Resolved().Select(key => key.Name).Distinct().ToFrozenDictionary(name => name, _ => new TokenBucketRateLimiter(bucket));
     }
 
     /// <summary>The 429 answer when the API key named <paramref name="keyName"/> is over its budget, or null to let the request through.</summary>

@@ -1,30 +1,47 @@
+using System.Collections.Frozen;
 using BoostedGrains.Silo.Http;
 using BoostedGrains.Silo.Security;
 using Microsoft.Extensions.Options;
 
 namespace BoostedGrains.Silo.Gateway;
 
-/// <summary>Lets a request through only with <c>Authorization: Bearer &lt;key&gt;</c> naming a configured API key.</summary>
-public sealed class ApiKeyCheck(IOptions<GatewayOptions> options)
+/// <summary>
+/// Lets a request through only with <c>Authorization: Bearer &lt;key&gt;</c> naming a configured API key, from an address
+/// that has not presented too many wrong ones (<see cref="FailedKeyAttempts"/>).
+/// </summary>
+public sealed class ApiKeyCheck
 {
-    private readonly ApiKeySet _keys = new(options.Value.ApiKeys);
+    private readonly ApiKeySet _keys;
+    private readonly FrozenDictionary<string, GatewayKey> _byName;
+    private readonly FailedKeyAttempts _failures;
+
+    public ApiKeyCheck(IOptions<GatewayOptions> options, FailedKeyAttempts failures)
+    {
+        var keys = options.Value.Resolved();
+        _keys = new ApiKeySet(keys.Select(key => KeyValuePair.Create(key.Name, key.Key)));
+        // Names are unique (checked at start): the last one would win otherwise.
+        _byName = keys.GroupBy(key => key.Name).ToFrozenDictionary(group => group.Key, group => group.Last());
+        _failures = failures;
+    }
 
     /// <summary>
-    /// The 401 answer for a request that presents none of the keys, or null to let it through with the configured name
-    /// of its key in <paramref name="keyName"/>.
+    /// The 401 (or 429) answer for a request that presents none of the keys, or null to let it through with its key in
+    /// <paramref name="key"/>.
     /// </summary>
-    public IResult? Reject(HttpContext http, out string keyName)
+    public IResult? Reject(HttpContext http, out GatewayKey key)
     {
-        var presented = AuthorizationHeader.TryGetBearer(http.Request, out var key);
-        if (presented && _keys.NameOf(key) is { } name)
+        key = null!;
+        if (_failures.Blocked(http) is { } blocked)
+            return blocked;
+        var presented = AuthorizationHeader.TryGetBearer(http.Request, out var value);
+        if (presented && _keys.NameOf(value) is { } name)
         {
-            keyName = name;
+            key = _byName[name];
             return null;
         }
-        keyName = "";
-        return presented
-            ? Unauthorized(http, "The API key is not one of Gateway__ApiKeys.")
-            : Unauthorized(http, "Send the API key as 'Authorization: Bearer <key>'.");
+        return _failures.Failed(http, presented
+            ? Unauthorized(http, "The API key is not one of Gateway__ApiKeys or Gateway__Keys.")
+            : Unauthorized(http, "Send the API key as 'Authorization: Bearer <key>'."));
     }
 
     private static IResult Unauthorized(HttpContext http, string detail)

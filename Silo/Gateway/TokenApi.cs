@@ -22,28 +22,37 @@ public static class TokenApi
         // filter, whose invocation context, boxed arguments and ValueTask wrappers cost every request.
         var services = endpoints.ServiceProvider;
         var handlers = new Handlers(services.GetRequiredService<ApiKeyCheck>(), services.GetRequiredService<ApiKeyBudgets>(),
-            services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<SiloLossRetry>(), services.GetRequiredService<TimeProvider>());
+            services.GetRequiredService<KeyAdmission>(), services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<SiloLossRetry>(), services.GetRequiredService<TimeProvider>());
         var users = endpoints.MapGroup("/v1/users/{userId}").DescribeTokenApi();
         users.MapPost("/token", (Func<HttpContext, Task<IResult>>)handlers.GetTokenAsync).DescribeGetToken();
         users.MapPost("/token/rejected", (Func<HttpContext, Task<IResult>>)handlers.ReportRejectedAsync).DescribeReportRejectedToken();
         return users;
     }
 
-    private sealed class Handlers(ApiKeyCheck keys, ApiKeyBudgets budgets, IGrainFactory grains, SiloLossRetry retry, TimeProvider time)
+    private sealed class Handlers(ApiKeyCheck keys, ApiKeyBudgets budgets, KeyAdmission admission, IGrainFactory grains, SiloLossRetry retry, TimeProvider time)
     {
         // The hot path of the API: no closure, no DI scope, and the answer written without reflection.
         public async Task<IResult> GetTokenAsync(HttpContext http)
         {
-            if (Refuse(http) is { } refused)
+            if (Refuse(http, out var key) is { } refused)
                 return refused;
             try
             {
-                var grain = grains.GetUserTokenGrain(RawUserId.Resolve(http));
+                var userId = RawUserId.Resolve(http);
+                var grain = grains.GetUserTokenGrain(userId);
                 var request = await ReadJsonAsync<TokenRequest>(http, required: false);
-                if (request is { Email: not null } or { Name: not null } or { Workspace: not null })
-                    await SetProfileAsync(grain, request, http.RequestAborted);
+                var profile = request is { Email: not null } or { Name: not null } or { Workspace: not null }
+                    ? new UserProfile(request.Email, request.Name, request.Workspace).Validate()
+                    : null;
+                if (!admission.TryAdmitKnown(key, userId, profile, out var outOfScope, out var ticket))
+                    (outOfScope, ticket) = await AdmitAsync(http, key, userId, grain, profile);
+                if (outOfScope is not null)
+                    return outOfScope;
+                if (profile is not null)
+                    await SetProfileAsync(grain, profile, http.RequestAborted);
 
                 var token = await retry.ExecuteAsync(static g => g.GetAccessTokenAsync(), grain, http.RequestAborted);
+                admission.Served(key, userId, ticket);
                 http.Response.Headers.CacheControl = "no-store";
                 return TokenResponse.Result(token, time.GetUtcNow());
             }
@@ -54,22 +63,35 @@ public static class TokenApi
         }
 
         // The key first: a request without a valid one spends no one's budget.
-        private IResult? Refuse(HttpContext http) => keys.Reject(http, out var keyName) ?? budgets.Reject(http, keyName);
-
-        // A method of its own: its closure would otherwise be allocated on every request, profile or not.
-        private Task SetProfileAsync(IUserTokenGrain grain, TokenRequest request, CancellationToken cancellationToken)
+        private IResult? Refuse(HttpContext http, out GatewayKey key)
         {
-            var profile = new UserProfile(request.Email, request.Name, request.Workspace).Validate();
-            return retry.ExecuteAsync(() => grain.SetProfileAsync(profile), cancellationToken);
+            if (keys.Reject(http, out key) is { } refused)
+                return refused;
+            if (budgets.Reject(http, key.Name) is { } overBudget)
+            {
+                admission.Refused(key, "rate_limited");
+                return overBudget;
+            }
+            return null;
         }
+
+        // Methods of their own: their closures would otherwise be allocated on every request.
+        private Task<(IResult?, KeyAdmission.Ticket)> AdmitAsync(HttpContext http, GatewayKey key, string userId, IUserTokenGrain grain, UserProfile? profile) =>
+            retry.ExecuteAsync(() => admission.AdmitTokenAsync(http, key, userId, grain, profile), http.RequestAborted);
+
+        private Task SetProfileAsync(IUserTokenGrain grain, UserProfile profile, CancellationToken cancellationToken) =>
+            retry.ExecuteAsync(() => grain.SetProfileAsync(profile), cancellationToken);
 
         public async Task<IResult> ReportRejectedAsync(HttpContext http)
         {
-            if (Refuse(http) is { } refused)
+            if (Refuse(http, out var key) is { } refused)
                 return refused;
             return await ProblemResponses.HandleAsync(async () =>
             {
-                var grain = grains.GetUserTokenGrain(RawUserId.Resolve(http));
+                var userId = RawUserId.Resolve(http);
+                var grain = grains.GetUserTokenGrain(userId);
+                if (await retry.ExecuteAsync(() => admission.AdmitReportAsync(key, userId, grain), http.RequestAborted) is { } outOfScope)
+                    return outOfScope;
                 var request = await ReadJsonAsync<RejectedTokenRequest>(http, required: true);
                 var hash = request?.AccessTokenSha256;
                 if (hash is null || hash.Length != 64 || !hash.All(Uri.IsHexDigit))

@@ -60,9 +60,12 @@ public static class TokenApiOpenApi
             "The request cannot be served as sent (user ID, body, profile or hash); the detail says what to change.", ["invalid_request"])
         .ProducesTokenApiProblem(StatusCodes.Status401Unauthorized,
             "No 'Authorization: Bearer <key>' naming one of the Gateway__ApiKeys (answered with WWW-Authenticate: Bearer).", ["invalid_api_key"])
+        .ProducesTokenApiProblem(StatusCodes.Status403Forbidden,
+            "The user is outside this API key's scope: its user-ID prefixes or workspaces (Gateway__Keys__N__*).", ["key_out_of_scope"])
         .ProducesTokenApiProblem(StatusCodes.Status429TooManyRequests,
-            "This API key is over its budget (Gateway__RateLimit__*); retry after Retry-After seconds.", ["rate_limited"],
-            retryAfter: "Seconds until this API key has budget again.");
+            "This API key is over its budget (Gateway__RateLimit__*: rate_limited), or this address sent too many wrong keys "
+            + "(Gateway__FailedKeyAttempts__*: too_many_failed_keys); retry after Retry-After seconds.", ["rate_limited", "too_many_failed_keys"],
+            retryAfter: "Seconds until the key or address has budget again.");
 
     /// <summary>Documents <c>POST /v1/users/{userId}/token</c>.</summary>
     public static RouteHandlerBuilder DescribeGetToken(this RouteHandlerBuilder endpoint) => endpoint
@@ -71,6 +74,15 @@ public static class TokenApiOpenApi
         .WithDescription("The optional body gives the profile used when the user is first created. The answer is never cached (Cache-Control: no-store).")
         .WithMetadata(new JsonRequestBody(typeof(TokenRequest), Required: false))
         .Produces<TokenResponse>(StatusCodes.Status200OK)
+        .ProducesTokenApiProblem(StatusCodes.Status403Forbidden,
+            "The user is outside this API key's scope (key_out_of_scope), or the user is provisioned and the body changes its email or "
+            + "name, which this key may not do (profile_update_not_allowed, Gateway__Keys__N__CanUpdateProfile).",
+            ["key_out_of_scope", "profile_update_not_allowed"])
+        .ProducesTokenApiProblem(StatusCodes.Status429TooManyRequests,
+            "This API key is over its budget (rate_limited) or its cap on new users (new_user_rate_limited, Gateway__NewUsersPerMinute), "
+            + "or this address sent too many wrong keys (too_many_failed_keys); retry after Retry-After seconds.",
+            ["rate_limited", "too_many_failed_keys", "new_user_rate_limited"],
+            retryAfter: "Seconds until the key or address has budget again.")
         .ProducesTokenApiProblem(StatusCodes.Status502BadGateway,
             "Boosted refused the exchange: 'code' is Boosted's error code (for example invalid_client, invalid_grant or invalid_scope), "
             + "or boosted_error when it gave none. Retrying does not help: the silo's Boosted settings or keys need fixing.", codes: null)

@@ -28,10 +28,24 @@ public sealed class EmbeddedBoosted
     /// <summary>True when <c>Emulator__Enabled</c> says so, or is unset and no Boosted URL is configured.</summary>
     public bool IsEnabled { get; }
 
-    /// <summary>Decides from the composition's <c>Emulator</c> and <c>Boosted</c> sections.</summary>
-    public static EmbeddedBoosted For(EmbeddedBoostedOptions options, BoostedOptions boosted) =>
+    /// <summary>True when Boosted is an emulator, embedded or not (<c>Emulator__External</c>): development keys are accepted.</summary>
+    public bool IsDevelopment => IsEnabled || _options.External;
+
+    /// <summary>
+    /// Decides from the composition's <c>Emulator</c> and <c>Boosted</c> sections. A silo on Azure storage or TLS is a
+    /// deployment, never a laptop: without a Boosted URL it does not fall back to the emulator unless told to.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No Boosted URL, <c>Emulator__Enabled</c> unset, and <paramref name="deployment"/> names why the emulator is not implied.</exception>
+    public static EmbeddedBoosted For(EmbeddedBoostedOptions options, BoostedOptions boosted, string? deployment = null)
+    {
         // An empty Boosted__BaseUrl binds to an empty relative URI: it counts as unset.
-        new(options, options.Enabled ?? boosted.BaseUrl is not { OriginalString.Length: > 0 });
+        var noBoosted = boosted.BaseUrl is not { OriginalString.Length: > 0 };
+        if (options.Enabled is null && noBoosted && deployment is not null)
+            throw new InvalidOperationException(
+                $"Boosted__BaseUrl is not set, and this silo {deployment}: it does not start the embedded emulator unless told to. "
+                + "Set Boosted__BaseUrl to Boosted's URL, or Emulator__Enabled=true to run the embedded emulator on purpose.");
+        return new(options, options.Enabled ?? noBoosted);
+    }
 
     /// <summary>
     /// Registers the emulator on <c>Emulator__Url</c> and points the Boosted options at it; with no gateway or admin key

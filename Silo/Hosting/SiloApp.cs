@@ -4,6 +4,8 @@ using BoostedGrains.Silo.Gateway;
 using BoostedGrains.Silo.Health;
 using BoostedGrains.Silo.Jwks;
 using BoostedGrains.Silo.Observability;
+using BoostedGrains.Silo.Security;
+using Microsoft.Extensions.Options;
 
 namespace BoostedGrains.Silo.Hosting;
 
@@ -24,23 +26,40 @@ public static class SiloApp
         var services = builder.Services;
 
         var url = (builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey) ?? DefaultUrl).Split(';')[0];
-        builder.WebHost.UseUrls(url);
+        var admin = AdminOptions.Bind(configuration);
+        var adminListener = AdminListener.From(admin, url, DashboardOptions.Bind(configuration).Path);
+        // HTTPS: an https URL here takes Kestrel's default certificate (Kestrel__Certificates__Default__*); endpoints in
+        // Kestrel__Endpoints__* replace these URLs altogether.
+        builder.WebHost.UseUrls(adminListener is null ? [url] : [url, .. adminListener.Urls]);
         services.AddBoostedJwksPublicUrl(url);
 
         // The sections that decide what is registered are bound here, once; the container starts from these instances.
         var topology = ClusterTopology.Bind(configuration);
         topology.Register(services);
         var boosted = BoostedOptions.Bind(configuration);
-        var embedded = EmbeddedBoosted.For(EmbeddedBoostedOptions.Bind(configuration), boosted);
+        var embedded = EmbeddedBoosted.For(EmbeddedBoostedOptions.Bind(configuration), boosted, Deployment(topology));
         if (embedded.IsEnabled)
             embedded.AddTo(services);
-        var admin = AdminOptions.Bind(configuration);
 
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName)
-            .Validate(gateway => gateway.ApiKeys.Values.Any(key => !string.IsNullOrWhiteSpace(key)),
-                "Gateway__ApiKeys__0 is not set: give at least one API key for app servers to present to the token API.")
+            .Validate(gateway => gateway.Resolved().Count > 0,
+                "Gateway__ApiKeys__0 is not set: give at least one API key for app servers to present to the token API (or Gateway__Keys__0__Key).")
+            .Validate(gateway => gateway.Resolved().GroupBy(key => key.Name).All(names => names.Count() == 1),
+                "Two Gateway__ApiKeys or Gateway__Keys share a name: give each key a name of its own (Gateway__Keys__N__Name).")
+            .Validate(gateway => gateway.Resolved().All(key => key.NewUsersPerMinute >= 0),
+                "Gateway__NewUsersPerMinute and Gateway__Keys__N__NewUsersPerMinute must be 0 (no cap) or more.")
+            .Validate(gateway => gateway.FailedKeyAttempts.Limit <= 0 || gateway.FailedKeyAttempts.PerMinute > 0,
+                "Gateway__FailedKeyAttempts__PerMinute must be positive (or set Gateway__FailedKeyAttempts__Limit=0).")
             .ValidateOnStart();
+        if (!embedded.IsDevelopment && boosted.BaseUrl is { OriginalString.Length: > 0 })
+        {
+            // A real Boosted: the keys this repository publishes, or short ones, would open its users' tokens to anyone.
+            services.AddSingleton<IValidateOptions<GatewayOptions>, DevelopmentKeyValidation>();
+        }
+        services.AddSingleton<FailedKeyAttempts>();
         services.AddSingleton<ApiKeyCheck>();
+        services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<KeyAdmission>();
         services.AddTokenApiRetry();
         services.AddTokenApiRateLimit();
         services.AddTokenApiOpenApi();
@@ -65,6 +84,8 @@ public static class SiloApp
             .AddBoostedDashboard(dashboard));
 
         var app = builder.Build();
+        if (adminListener is not null)
+            adminListener.Apply(app);
         app.UseStatusCodePages();
         app.MapBoostedJwks();
         app.MapTokenApi();
@@ -74,4 +95,10 @@ public static class SiloApp
         app.MapBoostedObservability();
         return Task.FromResult(app);
     }
+
+    // Why this silo is a deployment rather than a laptop, or null when it may be either.
+    private static string? Deployment(ClusterTopology topology) =>
+        topology.PersistentState ? "keeps its state in Azure storage (Storage__AzureTableConnectionString)"
+        : topology.Tls.Enabled ? "speaks TLS on its cluster ports (Tls__*)"
+        : null;
 }

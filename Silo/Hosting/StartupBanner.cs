@@ -36,9 +36,11 @@ public sealed class StartupBanner(
         var dashboard = dashboardOptions.Value;
         if (admin.HasKeys)
         {
-            lines.Add($"  Admin API:  {url}/admin/keys, {url}/admin/users/{{userId}}");
+            // On the admin listener when Admin__Urls gives one.
+            var adminUrl = admin.Urls?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? url;
+            lines.Add($"  Admin API:  {adminUrl}/admin/keys, {adminUrl}/admin/users/{{userId}} (admin key as Bearer)");
             if (dashboard.Enabled)
-                lines.Add($"  Dashboard:  {url}{dashboard.Path}/ (admin key as the Basic password)");
+                lines.Add($"  Dashboard:  {adminUrl}{dashboard.Path}/ (admin key as the Basic password)");
         }
         if (emulator is not null)
         {

@@ -65,7 +65,7 @@ public static class ObservabilityExtensions
             app.MapPrometheusScrapingEndpoint();
         var dashboard = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value;
         if (dashboard.Enabled)
-            app.MapOrleansDashboard(routePrefix: dashboard.Path).AddEndpointFilter(app.Services.GetRequiredService<AdminKeyFilter>());
+            app.MapOrleansDashboard(routePrefix: dashboard.Path).AddEndpointFilter(AdminKeyFilter.ForDashboard(app.Services));
         return app;
     }
 }

@@ -117,7 +117,7 @@ public sealed partial class UserTokenGrain : Grain, IUserTokenGrain, IUserTokenA
         var token = Token(UserScope);
         return Task.FromResult(new UserTokenStatus(
             UserId, stored.BoostedUserId is not null, stored.BoostedUserId, stored.Workspace,
-            token.Current?.ExpiresAt, token.LastRenewal, _lastError));
+            token.Current?.ExpiresAt, token.LastRenewal, _lastError, stored.Profile?.Email, stored.Profile?.Name));
     }
 
     /// <summary>The slot of a normalised scope set, made (and restored from storage) on first use.</summary>

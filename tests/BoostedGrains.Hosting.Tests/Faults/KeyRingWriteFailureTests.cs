@@ -12,7 +12,7 @@ namespace BoostedGrains.Hosting.Tests.Faults;
 [Collection(HostingCollection.Name)]
 public sealed class KeyRingWriteFailureTests(AzuriteServer shared)
 {
-    private const string AdminKey = "write-failure-admin-key";
+    private const string AdminKey = "write-failure-admin-key-0123456789abcdef";
 
     [Fact]
     public async Task A_revocation_that_could_not_be_stored_answers_503_and_its_retry_revokes_the_key_for_good()

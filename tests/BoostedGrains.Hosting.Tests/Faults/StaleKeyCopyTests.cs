@@ -25,7 +25,7 @@ namespace BoostedGrains.Hosting.Tests.Faults;
 [Collection(HostingCollection.Name)]
 public sealed class StaleKeyCopyTests(AzuriteServer shared, ITestOutputHelper output)
 {
-    private const string AdminKey = "stale-copy-admin-key";
+    private const string AdminKey = "stale-copy-admin-key-0123456789abcdef";
 
     [Fact]
     public async Task A_copy_that_cannot_be_refreshed_makes_the_silo_unready_naming_it_while_it_serves_and_signs_and_recovers()

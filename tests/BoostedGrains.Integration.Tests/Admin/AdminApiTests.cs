@@ -42,6 +42,30 @@ public sealed class AdminApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_admin_API_refuses_the_admin_key_as_HTTP_Basic_so_a_browsers_cached_credentials_cannot_post_to_it()
+    {
+        var kidsBefore = await KidsAsync();
+        var basic = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"ops:{SiloHarness.AdminKey}")));
+
+        foreach (var (method, path) in new[] { (HttpMethod.Post, "admin/keys/rotate"), (HttpMethod.Get, "admin/keys") })
+        {
+            using var request = new HttpRequestMessage(method, path) { Headers = { Authorization = basic } };
+            using var response = await _silo.Http.SendAsync(request);
+
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal("invalid_admin_key", (await response.Content.ReadFromJsonAsync<JsonObject>())!["code"]!.GetValue<string>());
+            // Basic is not offered where it is not taken: a browser never prompts for it, so never caches it for /admin.
+            Assert.Equal(["Bearer"], response.Headers.WwwAuthenticate.Select(h => h.ToString()));
+        }
+        // No rotation happened: the same keys (their public sighting may be recorded meanwhile, so only kids are compared).
+        Assert.Equal(kidsBefore, await KidsAsync());
+    }
+
+    private async Task<string[]> KidsAsync() =>
+        (await (await SendAsync(HttpMethod.Get, "admin/keys")).Content.ReadFromJsonAsync<JsonObject>())!["keys"]!.AsArray()
+            .Select(key => key!["kid"]!.GetValue<string>()).Order().ToArray();
+
+    [Fact]
     public async Task A_users_status_never_shows_the_token_and_reprovisioning_adopts_the_user_and_renews_its_token()
     {
         const string user = "admin-dana";

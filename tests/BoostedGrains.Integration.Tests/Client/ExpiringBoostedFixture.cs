@@ -50,7 +50,7 @@ public sealed class ExpiringBoostedFixture : IAsyncLifetime
             ["Boosted:ClientSecret"] = ClientSecret,
             // This fixture's emulator starts and ends with the silo, so it never caches a JWKS the ring has forgotten.
             ["KeyRing:AllowEphemeral"] = "true",
-            ["Gateway:ApiKeys:0"] = "handler-gateway-key",
+            ["Gateway:ApiKeys:0"] = "handler-gateway-key-0123456789abcdef",
         }, Emulator, port);
 
         var builder = Host.CreateApplicationBuilder(Silo.ClientArgs);

@@ -14,7 +14,7 @@ namespace BoostedGrains.Integration.Tests.Infrastructure;
 /// </summary>
 public sealed class SiloHarness : IAsyncDisposable
 {
-    public const string AdminKey = "test-admin-key";
+    public const string AdminKey = "test-admin-key-0123456789abcdef0123";
 
     private SiloHarness(WebApplication app, Uri url, int gatewayPort, string clusterId, BoostedEmulatorServer emulator)
     {

@@ -38,8 +38,8 @@ public sealed class OpenApiContractTests(SiloHostFixture silo) : IClassFixture<S
 
         foreach (var (path, statuses) in new[]
                  {
-                     (TokenPath, new[] { "200", "400", "401", "429", "502", "503" }),
-                     (RejectedPath, new[] { "204", "400", "401", "429", "503" }),
+                     (TokenPath, new[] { "200", "400", "401", "403", "429", "502", "503" }),
+                     (RejectedPath, new[] { "204", "400", "401", "403", "429", "503" }),
                  })
         {
             var operation = document.Operation(path);
@@ -51,7 +51,10 @@ public sealed class OpenApiContractTests(SiloHostFixture silo) : IClassFixture<S
 
         Assert.Equal(["invalid_request"], document.ProblemCodes(TokenPath, "400")!);
         Assert.Equal(["invalid_api_key"], document.ProblemCodes(TokenPath, "401")!);
-        Assert.Equal(["rate_limited"], document.ProblemCodes(TokenPath, "429")!);
+        Assert.Equal(["key_out_of_scope", "profile_update_not_allowed"], document.ProblemCodes(TokenPath, "403")!);
+        Assert.Equal(["rate_limited", "too_many_failed_keys", "new_user_rate_limited"], document.ProblemCodes(TokenPath, "429")!);
+        Assert.Equal(["key_out_of_scope"], document.ProblemCodes(RejectedPath, "403")!);
+        Assert.Equal(["rate_limited", "too_many_failed_keys"], document.ProblemCodes(RejectedPath, "429")!);
         Assert.Null(document.ProblemCodes(TokenPath, "502")); // Boosted's own error code, passed on
         Assert.Equal(["boosted_unavailable", "signing_key_unavailable", "cluster_unavailable"], document.ProblemCodes(TokenPath, "503")!);
         Assert.Equal(["invalid_request"], document.ProblemCodes(RejectedPath, "400")!);

@@ -49,7 +49,7 @@ public sealed class EphemeralKeyRingTests
             "--Boosted:BaseUrl", $"http://127.0.0.1:{FreePort.Next()}/",
             "--Boosted:ClientId", "partner",
             "--Boosted:ClientSecret", "not-used-in-this-test",
-            "--Gateway:ApiKeys:0", "ephemeral-test-key",
+            "--Gateway:ApiKeys:0", "ephemeral-test-key-0123456789abcdef",
             .. allowEphemeral is { } allow ? new[] { "--KeyRing:AllowEphemeral", allow.ToString() } : [],
         ];
         return TestSilo.CreateAsync(url ?? TestSilo.FreeUrl(), "ephemeral", args,
