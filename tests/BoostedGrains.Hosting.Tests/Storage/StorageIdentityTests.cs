@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using BoostedGrains.Errors;
 using BoostedGrains.Hosting.Tests.Infrastructure;
+using BoostedGrains.Keys;
 using BoostedGrains.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
@@ -16,7 +17,7 @@ namespace BoostedGrains.Hosting.Tests.Storage;
 /// changed or moved outside the silos is refused rather than served.
 /// </summary>
 [Collection(HostingCollection.Name)]
-public sealed class StorageIdentityTests(AzuriteServer azurite)
+public sealed partial class StorageIdentityTests(AzuriteServer azurite)
 {
     private static readonly HttpClient Http = new();
 
@@ -192,6 +193,40 @@ public sealed class StorageIdentityTests(AzuriteServer azurite)
         await GrainStateTable.ReplaceAsync(connection, row);
         await cluster.StartSilosAsync();
         Assert.Contains(kid, await Http.GetStringAsync(cluster.Settings.JwksUrl));
+    }
+
+    [Fact]
+    public async Task A_key_ring_written_before_the_seal_is_taken_with_its_keys_and_sealed_on_load()
+    {
+        await using var cluster = await StorageCluster.StartEmulatorAsync(azurite, silos: 1);
+        await cluster.StartSilosAsync();
+        var kids = await JwksKidsAsync(cluster);
+        await cluster.StopSilosAsync();
+        var (connection, service) = (cluster.Settings.ConnectionString, cluster.Settings.ServiceId);
+        // The row as earlier versions wrote it: the same JSON (the grain storage's format, UTF-8 in Data) without the seal's two members.
+        var row = await GrainStateTable.RowAsync(connection, service, "keyring", "default");
+        var json = Encoding.UTF8.GetString((byte[])row["Data"]);
+        Assert.Single(SealMembers().Matches(json));
+        var unsealed = new Azure.Data.Tables.TableEntity(row) { ["Data"] = Encoding.UTF8.GetBytes(SealMembers().Replace(json, "")) };
+        await GrainStateTable.ReplaceAsync(connection, unsealed);
+
+        await cluster.StartSilosAsync();
+
+        Assert.Equal(kids, await JwksKidsAsync(cluster));
+        var resealed = await GrainStateTable.RowAsync(connection, service, "keyring", "default");
+        Assert.Single(SealMembers().Matches(Encoding.UTF8.GetString((byte[])resealed["Data"])));
+        Assert.Contains($"\"SealKekId\":\"{cluster.Settings.KekId}\"", Encoding.UTF8.GetString((byte[])resealed["Data"]));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("""
+        ,"SealKekId":"[^"]*","Seal":\{[^}]*\}
+        """)]
+    private static partial System.Text.RegularExpressions.Regex SealMembers();
+
+    private static async Task<List<string>> JwksKidsAsync(StorageCluster cluster)
+    {
+        using var jwks = JsonDocument.Parse(await Http.GetStringAsync(cluster.Settings.JwksUrl));
+        return jwks.RootElement.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()!).ToList();
     }
 
     // The same length, one character different (still base64url).
