@@ -34,6 +34,8 @@ public static class ProblemResponses
             Problem(StatusCodes.Status503ServiceUnavailable, "No signing key is available", error.Message, "signing_key_unavailable"),
         BoostedException boosted =>
             Problem(StatusCodes.Status502BadGateway, "Boosted rejected the request", error.Message, boosted.ErrorCode ?? "boosted_error"),
+        StoredStateRefusedException =>
+            Problem(StatusCodes.Status500InternalServerError, "Stored state refused", error.Message, "stored_state_refused"),
         TimeoutException =>
             Problem(StatusCodes.Status503ServiceUnavailable, "The cluster is unavailable",
                 "The token cluster did not answer in time; retry shortly.", "cluster_unavailable"),

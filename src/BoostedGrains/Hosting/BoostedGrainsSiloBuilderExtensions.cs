@@ -1,5 +1,6 @@
 using BoostedGrains.Boosted;
 using BoostedGrains.Diagnostics;
+using BoostedGrains.Hierarchy;
 using BoostedGrains.Hosting;
 using BoostedGrains.Keys;
 using BoostedGrains.Tokens;
@@ -50,6 +51,9 @@ public static class BoostedGrainsSiloBuilderExtensions
             .ValidateOnStart();
         services.TryAddSingleton<UserTokenProtector>();
         services.TryAddSingleton<UserTokenGrainServices>();
+        services.TryAddSingleton<UserStateBinding>();
+        services.TryAddSingleton<AccountStateBinding>();
+        services.TryAddSingleton<OrgStateBinding>();
         // Per grain class, so that only user grains follow Tokens__IdleDeactivation.
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<TokenOptions>>((collection, tokens) =>
             collection.ClassSpecificCollectionAge[typeof(UserTokenGrain).FullName!] = tokens.Value.IdleDeactivation);

@@ -18,6 +18,8 @@ internal static class KeysServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyRingOptions>, KeyRingOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPrivateKeyProtector, AesGcmPrivateKeyProtector>();
+        services.TryAddSingleton<RecordBinder>();
+        services.TryAddSingleton<KeyRingStateBinding>();
         services.TryAddSingleton<SigningKeyCache>();
         services.AddHostedService<SigningKeyRefreshService>();
         services.TryAddSingleton<IAssertionSigner, AssertionSigner>();

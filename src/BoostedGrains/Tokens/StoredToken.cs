@@ -19,6 +19,9 @@ public sealed class StoredToken
     /// <summary>The scope set the token is for (null in a token stored under its scope in <see cref="UserTokenState.Tokens"/> by earlier versions).</summary>
     [Id(4)] public string? Scope { get; init; }
 
+    /// <summary>How <see cref="Data"/> was sealed: 1 under the KEK's user-token sub-key; 0 (written by earlier versions) under the KEK itself.</summary>
+    [Id(5)] public int Format { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"StoredToken(kek {KekId}, expires {ExpiresAt:O}, {Data.Length} bytes)";
 }

@@ -71,10 +71,15 @@ public sealed partial class UserTokenGrain
     /// <inheritdoc />
     public async Task<UserTokenStatus> ReprovisionAsync()
     {
+        // The operator's repair of refused state: it is replaced as a whole, by the user Boosted knows by this ID.
+        var repairing = _refusal is not null;
+        _refusal = null;
         EnsureValidUserId();
         await _state.UpdateAsync(s =>
         {
-            var hadTokens = s.ClearTokens();
+            if (repairing)
+                s.Profile = null;
+            var hadTokens = s.ClearTokens() || repairing;
             if (s.BoostedUserId is null && !hadTokens)
                 return false;
             s.BoostedUserId = s.Workspace = null;

@@ -33,12 +33,13 @@ public sealed partial class UserTokenGrain : Grain, IUserTokenGrain, IUserTokenA
     private int _identityGeneration;
 
     private bool _userIdValid;
+    private StoredStateRefusedException? _refusal;
 
     /// <summary>A user grain; <see cref="UserTokenGrainServices"/> holds what every user grain of the silo shares.</summary>
     public UserTokenGrain(UserTokenGrainServices services)
     {
         // The context comes with the grain, not from the activation's services: resolving it there costs the scope an entry.
-        _state = new(new GrainStorageState<UserTokenState>(StateName, GrainContext, services.Storage));
+        _state = new(new GrainStorageState<UserTokenState>(StateName, GrainContext, services.Storage, services.Binding));
         _services = services;
     }
 
@@ -46,7 +47,24 @@ public sealed partial class UserTokenGrain : Grain, IUserTokenGrain, IUserTokenA
     internal const string StateName = "user";
 
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => _state.ReadAsync();
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _state.ReadAsync();
+        }
+        catch (StoredStateRefusedException refused)
+        {
+            Refuse(refused);
+        }
+    }
+
+    // Stored state that belongs to another ID or fails its seal: every call fails with it until an operator re-provisions.
+    private void Refuse(StoredStateRefusedException refused)
+    {
+        _refusal = refused;
+        LogStateRefused(Logger, this.GetPrimaryKeyString(), refused.Message);
+    }
 
     private BoostedOptions Options => _services.Options;
     private bool Persist => _services.Persist;
@@ -67,6 +85,8 @@ public sealed partial class UserTokenGrain : Grain, IUserTokenGrain, IUserTokenA
     // Throws InvalidUserIdException, before any work, for a key that is not a valid user ID.
     private void EnsureValidUserId()
     {
+        if (_refusal is not null)
+            throw _refusal;
         if (_userIdValid)
             return;
         UserIds.Validate(this.GetPrimaryKeyString());
@@ -189,7 +209,7 @@ public sealed partial class UserTokenGrain : Grain, IUserTokenGrain, IUserTokenA
         {
             // Typed errors carry safe, actionable messages; anything else is named by type only, since its message
             // (storage, signing) is not ours to vouch for.
-            _lastError = e is BoostedException or InvalidUserIdException ? e.Message : $"{e.GetType().Name} while renewing the token.";
+            _lastError = e is BoostedException or InvalidUserIdException or StoredStateRefusedException ? e.Message : $"{e.GetType().Name} while renewing the token.";
             LogRenewalFailed(Logger, scope, this.GetPrimaryKeyString(), _lastError);
             // A scope that never got a token (one Boosted refuses, say) leaves no slot behind, so callers cannot grow
             // the activation without bound by asking for made-up scopes.
@@ -246,6 +266,11 @@ public sealed partial class UserTokenGrain : Grain, IUserTokenGrain, IUserTokenA
             await _state.ReloadAsync();
             return true;
         }
+        catch (StoredStateRefusedException refused)
+        {
+            Refuse(refused);
+            throw;
+        }
         catch (Exception e)
         {
             LogReadFailed(Logger, this.GetPrimaryKeyString(), e.GetType().Name);
@@ -274,6 +299,9 @@ public sealed partial class UserTokenGrain : Grain, IUserTokenGrain, IUserTokenA
         if (_otherSlots is not null && _otherSlots.Remove(scope, out var slot))
             slot.StopRefreshTimer();
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "User {UserId} serves nothing: {Reason}")]
+    private static partial void LogStateRefused(ILogger logger, string userId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The stored {Scope} token of user {UserId} does not decrypt (KEK '{KekId}' is not configured, or the data "
         + "was altered or belongs to another user): it is discarded and a new one exchanged.")]

@@ -23,7 +23,8 @@ public sealed class UserTokenGrainServices(
     TimeProvider time,
     BoostedGrainsMetrics metrics,
     ILogger<UserTokenGrain> logger,
-    [FromKeyedServices(GrainStorage.Name)] IGrainStorage storage)
+    [FromKeyedServices(GrainStorage.Name)] IGrainStorage storage,
+    IServiceProvider services)
 {
     internal BoostedTokenClient TokenClient => tokenClient;
     internal BoostedAccountClient AccountClient => accountClient;
@@ -35,6 +36,7 @@ public sealed class UserTokenGrainServices(
     internal BoostedGrainsMetrics Metrics => metrics;
     internal ILogger<UserTokenGrain> Logger => logger;
     internal IGrainStorage Storage => storage;
+    internal UserStateBinding Binding { get; } = services.GetRequiredService<UserStateBinding>();
 
     /// <summary>The scopes callers may ask user tokens for.</summary>
     internal IReadOnlySet<string> AllowedScopes => Options.EffectiveAllowedUserScopes;

@@ -26,6 +26,15 @@ public sealed class UserTokenState
     /// <summary>The token of one scope (<see cref="StoredToken.Scope"/>), encrypted: the only one for most users.</summary>
     [Id(5)] public StoredToken? Token { get; set; }
 
+    /// <summary>The user ID this state belongs to (null in state written by earlier versions).</summary>
+    [Id(6)] public string? Owner { get; set; }
+
+    /// <summary>Which KEK sealed <see cref="Seal"/>.</summary>
+    [Id(7)] public string? SealKekId { get; set; }
+
+    /// <summary>HMAC binding <see cref="BoostedUserId"/> and <see cref="Workspace"/> to <see cref="Owner"/> (docs/security.md, "Storage identity").</summary>
+    [Id(8)] public byte[]? Seal { get; set; }
+
     /// <summary>The stored token of <paramref name="scope"/>, if any.</summary>
     public StoredToken? FindToken(string scope) =>
         Token is { } token && token.Scope == scope ? token : Tokens?.GetValueOrDefault(scope);

@@ -114,7 +114,7 @@ public sealed class TokenContinuityTests(BoostedCluster boosted) : IClassFixture
         var row = await StoredTokens.ReadAsync(boosted, user);
         var stored = row.State!.Token ?? throw new InvalidOperationException("No token stored.");
         row.State.Token = null;
-        row.State.Tokens = new() { ["thread"] = new StoredToken { KekId = stored.KekId, Data = stored.Data, ExpiresAt = stored.ExpiresAt, ObtainedAt = stored.ObtainedAt } };
+        row.State.Tokens = new() { ["thread"] = new StoredToken { KekId = stored.KekId, Data = stored.Data, ExpiresAt = stored.ExpiresAt, ObtainedAt = stored.ObtainedAt, Format = stored.Format } };
         await StoredTokens.WriteAsync(boosted, user, row);
 
         var again = await grain.GetAccessTokenAsync();

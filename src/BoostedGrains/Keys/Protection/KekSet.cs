@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
 
 namespace BoostedGrains.Keys;
@@ -16,6 +18,7 @@ internal sealed partial class KekSet
     private static int _warned;
 
     private readonly Dictionary<string, byte[]> _keks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string KekId, string Purpose), byte[]> _subKeys = new();
 
     public KekSet(KeyRingOptions options, ILogger logger)
     {
@@ -43,6 +46,20 @@ internal sealed partial class KekSet
 
     /// <summary>The KEK with this ID, if configured.</summary>
     public byte[]? Find(string kekId) => _keks.GetValueOrDefault(kekId);
+
+    /// <summary>The current KEK's sub-key for <paramref name="purpose"/> (a <see cref="KekPurpose"/>).</summary>
+    public byte[] CurrentSubKey(string purpose) => FindSubKey(CurrentId, purpose)!;
+
+    /// <summary>The sub-key for <paramref name="purpose"/> of the KEK with this ID, if configured: HKDF-SHA256 with the purpose as info.</summary>
+    public byte[]? FindSubKey(string kekId, string purpose)
+    {
+        if (_subKeys.TryGetValue((kekId, purpose), out var cached))
+            return cached;
+        if (Find(kekId) is not { } kek)
+            return null;
+        var subKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, kek, KekBytes.Length, salt: [], info: Encoding.UTF8.GetBytes(purpose));
+        return _subKeys.GetOrAdd((kekId, purpose), subKey);
+    }
 
     private static byte[] Decode(KekOptions kek, string setting) => KekBytes.TryDecode(kek.Key!)
         ?? throw new InvalidOperationException($"{setting} must be 32 bytes in base64.");

@@ -10,6 +10,9 @@ public sealed class ProtectedKey
     /// <summary>AES-GCM nonce, tag and ciphertext of the PKCS#8 private key.</summary>
     [Id(1)] public required byte[] Data { get; init; }
 
+    /// <summary>How <see cref="Data"/> was sealed: 1 under the KEK's private-key sub-key; 0 (written by earlier versions) under the KEK itself.</summary>
+    [Id(2)] public int Format { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"ProtectedKey(kek {KekId}, {Data.Length} bytes)";
 }

@@ -113,6 +113,38 @@ internal static class KeyFactory
         }
     }
 
+    /// <summary>The RFC 7638 thumbprint of a public key: what the kid of every key the ring generates is.</summary>
+    public static string Thumbprint(PublicJwk key) => key.Kty == "EC"
+        ? Thumbprint($$"""{"crv":"{{key.Crv}}","kty":"EC","x":"{{key.X}}","y":"{{key.Y}}"}""")
+        : Thumbprint($$"""{"e":"{{key.E}}","kty":"RSA","n":"{{key.N}}"}""");
+
+    /// <summary>Whether the public key that <paramref name="pkcs8"/> holds is <paramref name="published"/>.</summary>
+    public static bool Matches(KeyAlgorithm algorithm, ReadOnlySpan<byte> pkcs8, PublicJwk published)
+    {
+        try
+        {
+            PublicJwk derived;
+            if (algorithm == KeyAlgorithm.ES256)
+            {
+                using var ec = ECDsa.Create();
+                ec.ImportPkcs8PrivateKey(pkcs8, out _);
+                derived = EcJwk(ec, published.Kid);
+            }
+            else
+            {
+                using var rsa = RSA.Create();
+                rsa.ImportPkcs8PrivateKey(pkcs8, out _);
+                derived = RsaJwk(rsa, published.Kid);
+            }
+            return derived.Kty == published.Kty && derived.N == published.N && derived.E == published.E
+                && derived.Crv == published.Crv && derived.X == published.X && derived.Y == published.Y;
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The RFC 7638 thumbprint of the canonical JWK members: stable, and the same on every silo.</summary>
     private static string Thumbprint(string canonicalJwk) =>
         Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalJwk)));

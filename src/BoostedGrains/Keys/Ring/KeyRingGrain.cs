@@ -1,8 +1,11 @@
 using BoostedGrains.Concurrency;
+using BoostedGrains.Errors;
 using BoostedGrains.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Storage;
 
 namespace BoostedGrains.Keys;
 
@@ -12,63 +15,105 @@ namespace BoostedGrains.Keys;
 /// every change is applied right before its write, one write at a time, and takes effect only once it is stored.
 /// </summary>
 [Reentrant]
-internal sealed partial class KeyRingGrain(
-    [PersistentState("keyring", GrainStorage.Name)] IPersistentState<KeyRingState> ring,
-    IOptions<KeyRingOptions> options,
-    IOptions<JwksOptions> jwks,
-    IPrivateKeyProtector protector,
-    TimeProvider time,
-    ILogger<KeyRingGrain> logger) : Grain, IKeyRingGrain
+internal sealed partial class KeyRingGrain : Grain, IKeyRingGrain
 {
-    private readonly KeyRingOptions _options = options.Value;
-    private readonly SerializedState<KeyRingState> _state = new(ring);
-    private readonly PublicSightingRule _sighting = PublicSightingRule.From(jwks.Value, options.Value);
+    private readonly KeyRingOptions _options;
+    private readonly GrainStorageState<KeyRingState> _stored;
+    private readonly SerializedState<KeyRingState> _state;
+    private readonly PublicSightingRule _sighting;
+    private readonly IPrivateKeyProtector _protector;
+    private readonly TimeProvider _time;
+    private readonly ILogger<KeyRingGrain> _logger;
     private Task? _scheduledKey;
+    private StoredStateRefusedException? _refusal;
+
+    public KeyRingGrain(
+        [FromKeyedServices(GrainStorage.Name)] IGrainStorage storage,
+        KeyRingStateBinding binding,
+        IOptions<KeyRingOptions> options,
+        IOptions<JwksOptions> jwks,
+        IPrivateKeyProtector protector,
+        TimeProvider time,
+        ILogger<KeyRingGrain> logger)
+    {
+        _options = options.Value;
+        _stored = new GrainStorageState<KeyRingState>(StateName, GrainContext, storage, binding);
+        _state = new(_stored);
+        _sighting = PublicSightingRule.From(jwks.Value, options.Value);
+        _protector = protector;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>The grain storage's name for the ring's state.</summary>
+    internal const string StateName = "keyring";
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _state.ReadAsync();
+        }
+        catch (StoredStateRefusedException refused)
+        {
+            _refusal = refused;
+            LogRefused(_logger, refused.Message);
+            return;
+        }
+        // A ring from before the seal proved its keys on load: seal it now, so that it is checked as a whole from here on.
+        if (_stored.ReadUnbound && _state.Current.Keys.Count > 0)
+            await _state.UpdateAsync(static _ => true);
+    }
 
     // Rebuilt on each use: a re-read (after a write conflict or failure) replaces the state object.
     private KeyTimeline Timeline => For(_state.Current);
 
     public async Task<KeyRingSnapshot> GetSnapshotAsync()
     {
+        ThrowIfRefused();
         await AdvanceAsync();
-        return Timeline.CreateSnapshot(time.GetUtcNow());
+        return Timeline.CreateSnapshot(_time.GetUtcNow());
     }
 
     public async Task<IReadOnlyList<KeyInfo>> ListKeysAsync()
     {
+        ThrowIfRefused();
         await AdvanceAsync();
-        return Timeline.List(time.GetUtcNow());
+        return Timeline.List(_time.GetUtcNow());
     }
 
     public async Task<KeyInfo> RotateNowAsync(bool force = false)
     {
+        ThrowIfRefused();
         var key = await GenerateAsync();
         ThrowIfUnreadable(key);
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         await _state.UpdateAsync(s =>
         {
             For(s).AddRotation(key, now, force);
             return true;
         });
-        LogRotated(logger, key.Kid, key.EligibleAt, key.AwaitsPublicUrl ? ", once the public URL has served it" : "");
+        LogRotated(_logger, key.Kid, key.EligibleAt, key.AwaitsPublicUrl ? ", once the public URL has served it" : "");
         return Timeline.List(now).Single(k => k.Kid == key.Kid);
     }
 
     public async Task<bool> RevokeAsync(string kid)
     {
+        ThrowIfRefused();
         var revoked = false;
-        await _state.UpdateAsync(s => revoked = For(s).Revoke(kid, time.GetUtcNow()));
+        await _state.UpdateAsync(s => revoked = For(s).Revoke(kid, _time.GetUtcNow()));
         if (!revoked)
         {
             return false;
         }
-        LogRevoked(logger, kid);
+        LogRevoked(_logger, kid);
         await AdvanceAsync();
         return true;
     }
 
     public async Task<bool> ImportAsync(KeyRecord key, bool force = false)
     {
+        ThrowIfRefused();
         ArgumentNullException.ThrowIfNull(key);
         await _state.EnsureStoredAsync();
         if (_state.Current.ImportedKids.Contains(key.Kid))
@@ -86,18 +131,19 @@ internal sealed partial class KeyRingGrain(
             // Applied to what is stored: another activation may have imported it meanwhile.
             imported = !s.ImportedKids.Contains(key.Kid) && !s.Keys.Exists(k => k.Kid == key.Kid);
             if (imported)
-                For(s).AddImported(key, time.GetUtcNow(), force);
+                For(s).AddImported(key, _time.GetUtcNow(), force);
             return imported;
         });
         if (imported)
-            LogImported(logger, key.Kid, key.Algorithm, key.AwaitsPublicUrl ? "once the public URL has served it" : "from now on");
+            LogImported(_logger, key.Kid, key.Algorithm, key.AwaitsPublicUrl ? "once the public URL has served it" : "from now on");
         return imported;
     }
 
     public async Task<IReadOnlyList<KeyInfo>> ReportPublicUrlAsync(IReadOnlyList<string> servedKids)
     {
+        ThrowIfRefused();
         ArgumentNullException.ThrowIfNull(servedKids);
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         // Most looks only move publicly_seen_at: no write for those, so N silos looking do not load the storage.
         await _state.UpdateAsync(s => For(s).ObservePublicUrl(servedKids, now));
         return Timeline.List(now);
@@ -107,7 +153,7 @@ internal sealed partial class KeyRingGrain(
     {
         // A failed write may have left memory ahead of storage: never show or sign from a ring that was not stored.
         await _state.EnsureStoredAsync();
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         if (Timeline.GetKeyNeed(now) != KeyNeed.None)
         {
             // Single flight: later readers join the generation already running.
@@ -122,9 +168,9 @@ internal sealed partial class KeyRingGrain(
                 await pending;
             }
         }
-        if (Timeline.CanPrune(time.GetUtcNow()))
+        if (Timeline.CanPrune(_time.GetUtcNow()))
         {
-            await _state.UpdateAsync(s => For(s).Prune(time.GetUtcNow()));
+            await _state.UpdateAsync(s => For(s).Prune(_time.GetUtcNow()));
         }
     }
 
@@ -134,7 +180,7 @@ internal sealed partial class KeyRingGrain(
         {
             var key = await GenerateAsync();
             ThrowIfUnreadable(key);
-            var now = time.GetUtcNow();
+            var now = _time.GetUtcNow();
             var need = KeyNeed.None;
             await _state.UpdateAsync(s =>
             {
@@ -145,12 +191,12 @@ internal sealed partial class KeyRingGrain(
                 return need != KeyNeed.None;
             });
             if (need != KeyNeed.None)
-                LogPublished(logger, need, key.Kid, key.EligibleAt);
+                LogPublished(_logger, need, key.Kid, key.EligibleAt);
         }
         catch (Exception ex)
         {
             // Nobody may be awaiting this task; the next read tries again.
-            LogScheduleFailed(logger, ex);
+            LogScheduleFailed(_logger, ex);
         }
     }
 
@@ -163,15 +209,24 @@ internal sealed partial class KeyRingGrain(
         var newest = _state.Current.Keys.Where(k => k.PrivateKey is not null).MaxBy(k => k.CreatedAt);
         foreach (var record in newest is null ? [key] : new[] { newest, key })
         {
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(protector.Unprotect(record.PrivateKey!, record.Kid));
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(_protector.Unprotect(record.PrivateKey!, record.Kid));
         }
+    }
+
+    private void ThrowIfRefused()
+    {
+        if (_refusal is not null)
+            throw _refusal;
     }
 
     // RSA generation costs ~200 ms of CPU: keep it off the grain's turn.
     private Task<KeyRecord> GenerateAsync() =>
-        Task.Run(() => KeyFactory.Create(_options.Algorithm, _options.KeySize, protector));
+        Task.Run(() => KeyFactory.Create(_options.Algorithm, _options.KeySize, _protector));
 
     private KeyTimeline For(KeyRingState state) => new(state, _options, _sighting);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The key ring is refused: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Key ring rotated by request: new key {Kid} signs from {EligibleAt:O}{Waiting}")]
     private static partial void LogRotated(ILogger logger, string kid, DateTimeOffset eligibleAt, string waiting);

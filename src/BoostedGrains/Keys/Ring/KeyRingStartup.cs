@@ -28,7 +28,7 @@ internal sealed partial class KeyRingStartup(
             await ImportAsync();
             await cache.RefreshAsync(cancellationToken);
         }
-        catch (Exception e) when (e is KeyEncryptionKeyMismatchException or KeyImportException)
+        catch (Exception e) when (e is KeyEncryptionKeyMismatchException or KeyImportException or Errors.StoredStateRefusedException)
         {
             LogCannotUseRing(logger, e.Message);
             throw;

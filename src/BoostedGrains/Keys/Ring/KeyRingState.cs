@@ -14,4 +14,10 @@ public sealed class KeyRingState
 
     /// <summary>Every kid ever imported: an import is applied once, so a silo restarted with the same import settings never revives a retired key.</summary>
     [Id(3)] public List<string> ImportedKids { get; set; } = [];
+
+    /// <summary>Which KEK sealed <see cref="Seal"/>.</summary>
+    [Id(4)] public string? SealKekId { get; set; }
+
+    /// <summary>HMAC over every key's public half, private-key ciphertext and timeline, and the imported kids (docs/security.md, "Storage identity").</summary>
+    [Id(5)] public byte[]? Seal { get; set; }
 }
