@@ -1,4 +1,5 @@
 using BoostedGrains.Client;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,8 @@ public static class BoostedHttpClientBuilderExtensions
 {
     /// <summary>
     /// Attaches the Boosted token of the user that <typeparamref name="TAccessor"/> names (registered as a singleton
-    /// unless already registered), renewing and retrying once on 401. Needs <c>AddBoostedTokens</c> on the host.
+    /// unless already registered), renewing and retrying once on 401, on requests to Boosted's hosts only
+    /// (<see cref="BoostedUserTokenOptions.AllowedHosts"/>). Needs <c>AddBoostedTokens</c> on the host.
     /// </summary>
     public static IHttpClientBuilder AddBoostedUserToken<TAccessor>(this IHttpClientBuilder builder, Action<BoostedUserTokenOptions>? configure = null)
         where TAccessor : class, IBoostedUserAccessor
@@ -29,6 +31,7 @@ public static class BoostedHttpClientBuilderExtensions
         return builder.AddHttpMessageHandler(services => new BoostedUserTokenHandler(
             services.GetRequiredService<IBoostedTokenProvider>(),
             accessor(services),
-            services.GetRequiredService<IOptionsMonitor<BoostedUserTokenOptions>>().Get(name)));
+            services.GetRequiredService<IOptionsMonitor<BoostedUserTokenOptions>>().Get(name),
+            services.GetService<IConfiguration>()));
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Messaging;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -11,8 +12,10 @@ namespace Microsoft.Extensions.Hosting;
 public static class BoostedTokensHostApplicationBuilderExtensions
 {
     /// <summary>
-    /// Adds an Orleans client for the cluster (localhost or Azure Table clustering, from the Silo's <c>Cluster__*</c> and
-    /// <c>Storage__AzureTableConnectionString</c> settings, over mutual TLS when <c>Tls__*</c> is set), or uses the co-hosted silo, and registers <see cref="IBoostedTokenProvider"/>.
+    /// Adds an Orleans client for the cluster, or uses the co-hosted silo, and registers <see cref="IBoostedTokenProvider"/>.
+    /// It finds the gateways from <c>Cluster__Gateways__N</c>, else from the membership table through the read-only
+    /// <c>Cluster__MembershipTableSasUrl</c>, else through <c>Storage__AzureTableConnectionString</c>, else on localhost;
+    /// over mutual TLS when <c>Tls__*</c> is set.
     /// </summary>
     public static IHostApplicationBuilder AddBoostedTokens(this IHostApplicationBuilder builder, Action<BoostedClientOptions>? configure = null)
     {
@@ -34,7 +37,7 @@ public static class BoostedTokensHostApplicationBuilderExtensions
         if (options.Tls.Enabled)
             client.UseClusterTls(options.Tls);
         var cluster = options.Cluster;
-        if (!cluster.UsesAzureStorage)
+        if (cluster.Gateways.Count == 0 && cluster.MembershipTableSasUrl is null && !cluster.UsesAzureStorage)
         {
             client.UseLocalhostClustering([.. options.EffectiveGatewayPorts], cluster.ServiceId, cluster.ClusterId);
             return;
@@ -44,6 +47,12 @@ public static class BoostedTokensHostApplicationBuilderExtensions
             orleans.ClusterId = cluster.ClusterId;
             orleans.ServiceId = cluster.ServiceId;
         });
-        client.UseAzureStorageClustering(azure => azure.TableServiceClient = new TableServiceClient(cluster.AzureTableConnectionString));
+        // App servers need no storage key: a fixed gateway list, or a read-only SAS of the membership table.
+        if (cluster.Gateways.Count > 0)
+            client.UseStaticClustering([.. cluster.GatewayEndpoints()]);
+        else if (cluster.MembershipTableSasUrl is { } sas)
+            client.Services.AddSingleton<IGatewayListProvider>(new MembershipTableGatewayList(sas, cluster.ClusterId, options.GatewayListRefreshPeriod));
+        else
+            client.UseAzureStorageClustering(azure => azure.TableServiceClient = new TableServiceClient(cluster.AzureTableConnectionString));
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
 using Microsoft.Extensions.Configuration;
 
 namespace BoostedGrains.Client;
@@ -36,6 +37,20 @@ public class ClusterConnectionOptions
     public bool UsesAzureStorage => !string.IsNullOrWhiteSpace(AzureTableConnectionString);
 
     /// <summary>
+    /// <c>Cluster__MembershipTableSasUrl</c> (app servers only): a SAS URL of the membership table
+    /// (<c>https://ACCOUNT.table.core.windows.net/OrleansSiloInstances?sv=…&amp;tn=OrleansSiloInstances&amp;sp=r&amp;sig=…</c>) with
+    /// read permission only. The client finds the gateways with it and holds no account key. Wins over
+    /// <see cref="AzureTableConnectionString"/>.
+    /// </summary>
+    public Uri? MembershipTableSasUrl { get; set; }
+
+    /// <summary>
+    /// <c>Cluster__Gateways__0</c>, ... (app servers only): a fixed list of silo gateways as <c>IP:port</c>; the client then
+    /// reads no storage at all. Wins over every other way of finding the cluster.
+    /// </summary>
+    public List<string> Gateways { get; set; } = [];
+
+    /// <summary>
     /// The <c>Cluster</c> and <c>Storage</c> sections of <paramref name="configuration"/>. Read while the host is
     /// composed, because the clustering provider is chosen from them; call <see cref="Validated"/> once code has had its say.
     /// </summary>
@@ -50,5 +65,23 @@ public class ClusterConnectionOptions
     }
 
     /// <summary>These options, or an <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> that names each bad setting.</summary>
-    public ClusterConnectionOptions Validated() => StartupValidation.Validated(this);
+    public ClusterConnectionOptions Validated()
+    {
+        StartupValidation.Validated(this);
+        var failures = new List<string>();
+        for (var i = 0; i < Gateways.Count; i++)
+        {
+            if (!IPEndPoint.TryParse(Gateways[i], out var endpoint) || endpoint.Port == 0)
+                failures.Add($"Cluster__Gateways__{i} is not IP:port (for example 10.0.0.4:30000): give each silo gateway's address and Cluster__GatewayPort.");
+        }
+        if (MembershipTableSasUrl is { } sas && (!sas.IsAbsoluteUri || sas.AbsolutePath.Trim('/').Length == 0 || !sas.Query.Contains("sig=", StringComparison.Ordinal)))
+            failures.Add("Cluster__MembershipTableSasUrl is not a table SAS URL: give the membership table's URL with a read-only SAS query " +
+                "(https://ACCOUNT.table.core.windows.net/OrleansSiloInstances?sv=...&tn=OrleansSiloInstances&sp=r&sig=...).");
+        if (failures.Count > 0)
+            throw new Microsoft.Extensions.Options.OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, GetType(), failures);
+        return this;
+    }
+
+    /// <summary>The gateways of <see cref="Gateways"/> as endpoints (after <see cref="Validated"/>).</summary>
+    public IReadOnlyList<IPEndPoint> GatewayEndpoints() => [.. Gateways.Select(IPEndPoint.Parse)];
 }

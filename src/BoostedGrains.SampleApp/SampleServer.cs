@@ -4,7 +4,8 @@ namespace BoostedGrains.SampleApp;
 
 /// <summary>
 /// A partner app server in miniature: its users create and list Boosted threads, and every call to Boosted carries the
-/// user's token from the BoostedGrains cluster, attached by the token handler.
+/// user's token from the BoostedGrains cluster, attached by the token handler. A sample: it has no sign-in, and its
+/// <see cref="HeaderUserAccessor"/> believes any caller's <c>X-User-Id</c>, so it must never be deployed as is.
 /// </summary>
 public static class SampleServer
 {

@@ -15,9 +15,10 @@ internal static class BoostedHttp
     {
         // Inner exceptions are left out on purpose: Polly and socket exceptions are not Orleans-serializable and add
         // nothing a caller can act on beyond the sentence below.
+        HttpResponseMessage response;
         try
         {
-            return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -43,6 +44,18 @@ internal static class BoostedHttp
             throw new BoostedUnavailableException(
                 $"{operation}: Boosted could not be reached at {request.RequestUri?.GetLeftPart(UriPartial.Authority)} ({e.HttpRequestError}); check Boosted__BaseUrl and the network.");
         }
+        if ((int)response.StatusCode is >= 300 and < 400)
+        {
+            // Never followed (the handlers do not redirect): the token request carries the client secret, and every
+            // other request a management token, which must reach no host but Boosted.
+            var status = (int)response.StatusCode;
+            var target = response.Headers.Location is { IsAbsoluteUri: true } location ? $" to {Clean(location.GetLeftPart(UriPartial.Authority), 100)}" : "";
+            response.Dispose();
+            throw new BoostedRequestException(
+                $"{operation}: Boosted answered with a redirect (HTTP {status}){target}, which is not followed because the request carries credentials: " +
+                "set Boosted__BaseUrl (and Boosted__TokenEndpoint) to the address that answers itself.", status, "redirect_refused");
+        }
+        return response;
     }
 
     /// <summary>True for answers that mean "try again later": 408, 429 and 5xx.</summary>

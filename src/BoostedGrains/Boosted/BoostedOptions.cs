@@ -23,6 +23,12 @@ public sealed class BoostedOptions
     /// <summary><c>Boosted__TokenEndpoint</c>: defaults to <c>{BaseUrl}/oauth2/token</c>.</summary>
     public Uri? TokenEndpoint { get; set; }
 
+    /// <summary>
+    /// <c>Boosted__AllowHttp</c>: allows plain <c>http</c> for <see cref="BaseUrl"/>, <see cref="TokenEndpoint"/> and
+    /// <c>Jwks__PublicUrl</c> on hosts other than loopback (default false: https is required). Only for a private network.
+    /// </summary>
+    public bool AllowHttp { get; set; }
+
     /// <summary><c>Boosted__Audience</c>: the assertion's <c>aud</c>; defaults to the token endpoint URL.</summary>
     public string? Audience { get; set; }
 

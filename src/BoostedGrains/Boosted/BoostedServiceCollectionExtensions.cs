@@ -52,7 +52,10 @@ internal static class BoostedServiceCollectionExtensions
         var name = typeof(TClient).Name;
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<TClient>(
             provider, provider.GetRequiredService<IHttpClientFactory>().CreateClient(name)));
-        return services.AddHttpClient(name, ConfigureClient).UseLongLivedHandler();
+        // No redirect is followed: each request carries the client secret or a management token, which must reach no
+        // other host. A 3xx answer becomes a typed error in BoostedHttp.
+        return services.AddHttpClient(name, ConfigureClient).UseLongLivedHandler()
+            .UseSocketsHttpHandler((handler, _) => handler.AllowAutoRedirect = false);
     }
 
     // Added after the resilience handler, so it sits inside it and sees every attempt, retries included.

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using BoostedGrains.Tokens;
 using Microsoft.Extensions.Logging;
 
 namespace BoostedGrains.Diagnostics;
@@ -6,7 +7,7 @@ namespace BoostedGrains.Diagnostics;
 /// <summary>
 /// The audit trail of operators' actions: one structured log event per action (category <c>BoostedGrains.Audit</c>,
 /// event <c>AdminAction</c>) with the action, its target and the caller's configured key name, never a key; and the
-/// counter <c>boostedgrains.admin.actions</c> by action and outcome.
+/// counter <c>boostedgrains.admin.actions</c> by action and outcome. What it prints is escaped (<see cref="InputText.Escape"/>).
 /// </summary>
 public sealed partial class AdminAudit
 {
@@ -27,7 +28,8 @@ public sealed partial class AdminAudit
     public void Record(string action, string target, string caller, string outcome)
     {
         _actions.Add(1, new KeyValuePair<string, object?>("action", action), new KeyValuePair<string, object?>("outcome", outcome));
-        LogAction(_logger, action, target, caller, outcome);
+        // Escaped: a target or caller carrying a newline or a bidirectional control cannot forge or disguise a line.
+        LogAction(_logger, InputText.Escape(action), InputText.Escape(target), InputText.Escape(caller), InputText.Escape(outcome));
     }
 
     [LoggerMessage(EventId = 9001, EventName = "AdminAction", Level = LogLevel.Information,

@@ -4,6 +4,7 @@ using BoostedGrains.Hierarchy;
 using BoostedGrains.Hosting;
 using BoostedGrains.Keys;
 using BoostedGrains.Tokens;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,13 @@ public static class BoostedGrainsSiloBuilderExtensions
             services.AddSingleton<IValidateOptions<KeyRingOptions>, PersistentKekRequirement>();
         else if (!options.BoostedInProcess)
             services.AddSingleton<IValidateOptions<KeyRingOptions>, EphemeralKeyRingRequirement>();
+        // The embedded emulator is reached inside the process; any other Boosted, and the JWKS it reads, over https.
+        if (!options.BoostedInProcess)
+        {
+            services.AddSingleton<IValidateOptions<BoostedOptions>, OutboundHttpsRequirement>();
+            services.AddSingleton<IValidateOptions<JwksOptions>>(provider => new JwksHttpsRequirement(
+                options.Boosted?.AllowHttp ?? provider.GetService<IConfiguration>()?.GetValue<bool>($"{BoostedOptions.SectionName}:{nameof(BoostedOptions.AllowHttp)}") ?? false));
+        }
         return silo;
     }
 

@@ -2,8 +2,13 @@ using System.Net.Http.Json;
 using System.Net;
 using BoostedGrains.Client;
 using BoostedGrains.Errors;
+using BoostedGrains.Testing;
 using BoostedGrains.Tokens;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace BoostedGrains.Integration.Tests.Client;
 
@@ -90,5 +95,67 @@ public sealed class BoostedUserTokenHandlerTests(ExpiringBoostedFixture fixture)
 
         Assert.NotEqual(first.Value, second.Value);
         Assert.Equal(2, Exchanges(await BoostedUserIdAsync(user)));
+    }
+
+    [Fact]
+    public async Task A_request_to_a_host_that_is_not_Boosteds_is_not_sent_and_no_token_is_fetched_for_it()
+    {
+        await using var other = await OtherServer.StartAsync();
+        fixture.User.UserId = NewUser("elsewhere");
+        var tokenRequestsBefore = fixture.Emulator.GetStats().TokenRequests;
+
+        var error = await Assert.ThrowsAsync<BoostedHostNotAllowedException>(() => fixture.Boosted().GetAsync(new Uri(other.Url, "v2/threads")));
+
+        Assert.StartsWith($"The request to {other.Url.GetLeftPart(UriPartial.Authority)} was not sent: Boosted tokens go only to 127.0.0.1, sandbox.api.boosted.ai.", error.Message);
+        Assert.Equal(0, other.Hits);
+        Assert.Equal(tokenRequestsBefore, fixture.Emulator.GetStats().TokenRequests);
+    }
+
+    [Fact]
+    public async Task A_host_added_to_AllowedHosts_receives_the_users_token()
+    {
+        await using var other = await OtherServer.StartAsync();
+        fixture.User.UserId = NewUser("allowed");
+
+        using var response = await fixture.Boosted(ExpiringBoostedFixture.OtherHostAllowed).GetAsync(new Uri(other.Url, "v2/threads"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, other.Hits);
+        Assert.StartsWith("Bearer ", other.LastAuthorization);
+    }
+
+    /// <summary>A real server on <see cref="ExpiringBoostedFixture.OtherHost"/> that counts the requests it receives.</summary>
+    private sealed class OtherServer : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private int _hits;
+
+        private OtherServer(WebApplication app, Uri url) => (_app, Url) = (app, url);
+
+        public Uri Url { get; }
+
+        public int Hits => Volatile.Read(ref _hits);
+
+        public string? LastAuthorization { get; private set; }
+
+        public static async Task<OtherServer> StartAsync()
+        {
+            var url = new Uri($"http://{ExpiringBoostedFixture.OtherHost}:{FreePort.Next()}/");
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls(url.ToString());
+            var app = builder.Build();
+            var server = new OtherServer(app, url);
+            app.Run(context =>
+            {
+                server.LastAuthorization = context.Request.Headers.Authorization.ToString();
+                Interlocked.Increment(ref server._hits);
+                return context.Response.WriteAsync("{}");
+            });
+            await app.StartAsync();
+            return server;
+        }
+
+        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
     }
 }

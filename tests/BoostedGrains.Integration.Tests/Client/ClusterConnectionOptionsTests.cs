@@ -52,4 +52,31 @@ public sealed class ClusterConnectionOptionsTests
         Assert.Contains("Cluster__GatewayPort must be a TCP port", error.Message);
         Assert.Contains("Cluster__ClusterId is empty", error.Message);
     }
+
+    [Theory]
+    [InlineData("Cluster:Gateways:1", "gateway.internal:30000", "Cluster__Gateways__1 is not IP:port")]
+    [InlineData("Cluster:Gateways:1", "10.0.0.5", "Cluster__Gateways__1 is not IP:port")]
+    [InlineData("Cluster:MembershipTableSasUrl", "https://acct.table.core.windows.net/OrleansSiloInstances", "Cluster__MembershipTableSasUrl is not a table SAS URL")]
+    [InlineData("Cluster:MembershipTableSasUrl", "https://acct.table.core.windows.net/?sv=2019&sig=abc", "Cluster__MembershipTableSasUrl is not a table SAS URL")]
+    public void A_gateway_list_or_SAS_URL_that_cannot_work_fails_naming_the_setting(string key, string value, string expected)
+    {
+        var options = Bind(new() { ["Cluster:Gateways:0"] = "10.0.0.4:30000", [key] = value });
+
+        var failure = Assert.Throws<OptionsValidationException>(() => options.Validated());
+
+        Assert.StartsWith(expected, failure.Message);
+    }
+
+    [Fact]
+    public void A_valid_gateway_list_and_SAS_URL_are_accepted()
+    {
+        var options = Bind(new()
+        {
+            ["Cluster:Gateways:0"] = "10.0.0.4:30000",
+            ["Cluster:Gateways:1"] = "[fd00::5]:30000",
+            ["Cluster:MembershipTableSasUrl"] = "https://acct.table.core.windows.net/OrleansSiloInstances?sv=2019-02-02&tn=OrleansSiloInstances&sp=r&sig=abc",
+        });
+
+        Assert.Equal(["10.0.0.4:30000", "[fd00::5]:30000"], options.Validated().Cluster.GatewayEndpoints().Select(e => e.ToString()));
+    }
 }

@@ -31,6 +31,12 @@ public sealed class ExpiringBoostedFixture : IAsyncLifetime
 
     public BoostedEmulatorServer Emulator { get; private set; } = null!;
 
+    /// <summary>A loopback address other than the emulator's, for a server that is not Boosted.</summary>
+    public const string OtherHost = "127.0.0.2";
+
+    /// <summary>A client whose token handler also allows <see cref="OtherHost"/>.</summary>
+    public const string OtherHostAllowed = "other-host-allowed";
+
     public HttpClient Boosted(string name = "boosted") => AppServer.Services.GetRequiredService<IHttpClientFactory>().CreateClient(name);
 
     public async Task InitializeAsync()
@@ -54,11 +60,14 @@ public sealed class ExpiringBoostedFixture : IAsyncLifetime
         }, Emulator, port);
 
         var builder = Host.CreateApplicationBuilder(Silo.ClientArgs);
+        // As a real app server names Boosted: the token handler's default hosts come from it.
+        builder.Configuration["Boosted:BaseUrl"] = Emulator.BaseUrl.ToString();
         builder.AddBoostedTokens();
         builder.Services.AddHttpClient("boosted", http => http.BaseAddress = Emulator.BaseUrl).AddBoostedUserToken(_ => User)
             .AddHttpMessageHandler(() => new ArrivalGate.Handler(Gate));
         builder.Services.AddHttpClient("boosted-post-retry", http => http.BaseAddress = Emulator.BaseUrl)
             .AddBoostedUserToken(_ => User, options => options.RetryMethods.Add(HttpMethod.Post));
+        builder.Services.AddHttpClient(OtherHostAllowed).AddBoostedUserToken(_ => User, options => options.AllowedHosts.Add(OtherHost));
         AppServer = builder.Build();
         await AppServer.StartAsync();
     }

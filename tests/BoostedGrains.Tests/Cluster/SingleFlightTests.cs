@@ -52,6 +52,8 @@ public sealed class SingleFlightTests(BoostedCluster boosted) : IClassFixture<Bo
     [InlineData("   ")]
     [InlineData("tab\there")]
     [InlineData("nul\0")]
+    [InlineData("line\u2028separator")]
+    [InlineData("evil\u202Etxt.exe")]
     public async Task A_bad_user_id_is_refused_with_a_typed_error_and_reaches_neither_grain_nor_Boosted(string userId)
     {
         var before = boosted.Emulator.GetStats();

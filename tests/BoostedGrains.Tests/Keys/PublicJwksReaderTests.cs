@@ -59,16 +59,17 @@ public sealed class PublicJwksReaderTests : IAsyncLifetime
     public async Task A_fresh_response_is_reused_without_a_request_and_a_stale_one_is_revalidated_with_its_ETag()
     {
         var key = KeyTestKit.NewKey(KeyTestKit.Protector(KeyTestKit.NewKek("reader")));
-        _body = JwksDocument.Create([key.PublicKey]).Json.ToArray();
+        var ours = JwksDocument.Create([key.PublicKey]);
+        _body = ours.Json.ToArray();
         var reader = new PublicJwksReader(_http, _url, _time);
 
-        Assert.Equal([key.Kid], (await reader.LookAsync(default)).ServedKids);
+        Assert.Equal([key.Kid], (await reader.LookAsync(ours, default)).ServedKids);
         _time.Advance(TimeSpan.FromSeconds(59));
-        Assert.Equal([key.Kid], (await reader.LookAsync(default)).ServedKids);
+        Assert.Equal([key.Kid], (await reader.LookAsync(ours, default)).ServedKids);
         Assert.Equal(1, _requests);
 
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal([key.Kid], (await reader.LookAsync(default)).ServedKids);
+        Assert.Equal([key.Kid], (await reader.LookAsync(ours, default)).ServedKids);
         Assert.Equal(2, _requests);
         Assert.Equal(1, _revalidations);
     }
@@ -79,13 +80,13 @@ public sealed class PublicJwksReaderTests : IAsyncLifetime
         _age = "50";
         var reader = new PublicJwksReader(_http, _url, _time);
 
-        await reader.LookAsync(default);
+        await reader.LookAsync(null, default);
         _time.Advance(TimeSpan.FromSeconds(9));
-        await reader.LookAsync(default);
+        await reader.LookAsync(null, default);
         Assert.Equal(1, _requests);
 
         _time.Advance(TimeSpan.FromSeconds(1));
-        await reader.LookAsync(default);
+        await reader.LookAsync(null, default);
         Assert.Equal(2, _requests);
     }
 
@@ -96,13 +97,13 @@ public sealed class PublicJwksReaderTests : IAsyncLifetime
         _cacheControl = null;
         var reader = new PublicJwksReader(_http, _url, _time);
 
-        await reader.LookAsync(default);
+        await reader.LookAsync(null, default);
         _time.Advance(TimeSpan.FromSeconds(25));
-        await reader.LookAsync(default);
+        await reader.LookAsync(null, default);
         Assert.Equal(1, _requests);
 
         _time.Advance(TimeSpan.FromSeconds(6));
-        await reader.LookAsync(default);
+        await reader.LookAsync(null, default);
         Assert.Equal(2, _requests);
     }
 
@@ -111,8 +112,8 @@ public sealed class PublicJwksReaderTests : IAsyncLifetime
     {
         _cacheControl = "no-store";
         var reader = new PublicJwksReader(_http, _url, _time);
-        await reader.LookAsync(default);
-        await reader.LookAsync(default);
+        await reader.LookAsync(null, default);
+        await reader.LookAsync(null, default);
         Assert.Equal(2, _requests);
     }
 
@@ -120,8 +121,36 @@ public sealed class PublicJwksReaderTests : IAsyncLifetime
     public async Task A_document_that_is_not_a_JWKS_counts_as_unreachable_and_says_so()
     {
         _body = "<html>gateway error</html>"u8.ToArray();
-        var look = await new PublicJwksReader(_http, _url, _time).LookAsync(default);
+        var look = await new PublicJwksReader(_http, _url, _time).LookAsync(null, default);
         Assert.False(look.Reachable);
         Assert.NotNull(look.Problem);
+    }
+
+    [Fact]
+    public async Task A_JWKS_that_carries_our_kid_with_other_key_material_does_not_serve_our_key()
+    {
+        var protector = KeyTestKit.Protector(KeyTestKit.NewKek("reader"));
+        var ours = KeyTestKit.NewKey(protector);
+        var impostor = KeyTestKit.NewKey(protector).PublicKey;
+        // Our kid on another key's coordinates: a kid-only check would count it as served.
+        _body = JwksDocument.Create([new PublicJwk { Kty = impostor.Kty, Alg = impostor.Alg, Kid = ours.Kid, Crv = impostor.Crv, X = impostor.X, Y = impostor.Y }]).Json.ToArray();
+
+        var look = await new PublicJwksReader(_http, _url, _time).LookAsync(JwksDocument.Create([ours.PublicKey]), default);
+
+        Assert.True(look.Reachable);
+        Assert.Empty(look.ServedKids!);
+        Assert.Equal([ours.Kid], look.MismatchedKids);
+    }
+
+    [Fact]
+    public async Task An_answer_over_the_cap_is_refused_unread_and_says_why()
+    {
+        // 2 MiB of a valid JWKS's padding: twice the cap.
+        _body = [.. "{\"keys\":[],\"pad\":\""u8, .. Enumerable.Repeat((byte)'a', 2 << 20), .. "\"}"u8];
+
+        var look = await new PublicJwksReader(_http, _url, _time).LookAsync(null, default);
+
+        Assert.False(look.Reachable);
+        Assert.Equal("an answer over 1024 KiB, refused unread (a JWKS is a few KB)", look.Problem);
     }
 }

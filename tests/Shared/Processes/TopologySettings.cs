@@ -62,6 +62,8 @@ internal sealed class TopologySettings
             ["Boosted__ClientId"] = ClientId,
             ["Boosted__ClientSecret"] = ClientSecret,
             ["Jwks__PublicUrl"] = JwksUrl.ToString(),
+            // As in docker-compose.yml, whose private network needs it (loopback here would not).
+            ["Boosted__AllowHttp"] = "true",
             ["Gateway__ApiKeys__0"] = ApiKey,
             ["Storage__AzureTableConnectionString"] = ConnectionString,
             ["Cluster__ClusterId"] = ClusterId,

@@ -75,11 +75,14 @@ public sealed partial class PublicUrlVerifier : BackgroundService
     private async Task LookAsync(bool first, CancellationToken cancellationToken)
     {
         var previous = _latest;
-        var look = await _reader!.LookAsync(cancellationToken);
+        var look = await _reader!.LookAsync(_cache.Jwks, cancellationToken);
         if (first)
             LogStartupCheck(look, _cache.Jwks?.KeyIds ?? []);
         else if (!look.Reachable && previous?.Reachable != false)
             LogUnreadable(_logger, _options.PublicUrl, look.Problem);
+        var mismatched = string.Join(", ", look.MismatchedKids);
+        if (mismatched.Length > 0 && (first || mismatched != string.Join(", ", previous?.MismatchedKids ?? [])))
+            LogMismatched(_logger, _options.PublicUrl, mismatched);
         _latest = look;
         try
         {
@@ -120,13 +123,17 @@ public sealed partial class PublicUrlVerifier : BackgroundService
         if (missing.Count == 0)
             LogStartupServes(_logger, url, string.Join(", ", ringKids));
         else if (missing.Count == ringKids.Count)
-            LogStartupOtherKeys(_logger, url, served.Count == 0 ? "none" : string.Join(", ", served), string.Join(", ", ringKids));
+            LogStartupOtherKeys(_logger, url, look.OtherKids.Count == 0 ? "none" : string.Join(", ", look.OtherKids), string.Join(", ", ringKids));
         else
             LogStartupMissing(_logger, url, string.Join(", ", missing));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Jwks__PublicUrl {PublicUrl} cannot be read ({Problem}): Boosted may not be able to verify assertions; new keys wait until it serves them")]
     private static partial void LogUnreadable(ILogger logger, Uri? publicUrl, string? problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Jwks__PublicUrl {PublicUrl} serves key IDs of this cluster ({Kids}) with other key material (another RFC 7638 thumbprint): "
+        + "they do not count as served, and Boosted would not verify this cluster's signatures with them. Check what publishes to that URL")]
+    private static partial void LogMismatched(ILogger logger, Uri? publicUrl, string kids);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report what Jwks__PublicUrl served to the key ring, or read the ring; trying again in {Interval}")]
     private static partial void LogReportFailed(ILogger logger, Exception exception, TimeSpan interval);
