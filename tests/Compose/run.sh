@@ -12,6 +12,7 @@
 #   - `docker-compose down -v` leaves no container, network or volume of the project behind.
 # Each check prints `ok - ...` or `not ok - ...`; the last line is `compose: N passed, N failed`, and the exit code is
 # non-zero on any failure. .ci/run adds these counts to the test projects'.
+# `run.sh --prepare` only starts the engine and provides the base images (.ci/run does it while the test projects run).
 #
 # Why stand-in base images: the registry that serves mcr.microsoft.com cannot be reached from these machines (CI
 # included), but Debian's and npm's can. When an image named in a FROM line or in docker-compose.yml cannot be pulled,
@@ -144,14 +145,13 @@ stand_in_azurite() {
   local version=${1##*:} modules
   mkdir -p "$work/azurite"
   if grep -q "\"azurite\": \"$version\"" tests/Azurite/package.json; then
-    # The storage tests' own Azurite (the same version): installed once for both.
-    [ -x tests/Azurite/node_modules/.bin/azurite-table ] \
-      || (cd tests/Azurite && npm ci --no-audit --no-fund --silent >/dev/null) || return 1
-    modules="$repo/tests/Azurite/node_modules"
+    # The storage tests' lock file (the same version), installed apart: the tests may be installing theirs meanwhile.
+    cp tests/Azurite/package.json tests/Azurite/package-lock.json "$work/azurite/"
+    (cd "$work/azurite" && npm ci --no-audit --no-fund --silent >/dev/null) || return 1
   else
     (cd "$work/azurite" && npm init -y >/dev/null && npm install --no-audit --no-fund --silent "azurite@$version" >/dev/null) || return 1
-    modules="$work/azurite/node_modules"
   fi
+  modules="$work/azurite/node_modules"
   # Imported, not built: a COPY of node_modules' 50,000 files takes many minutes here, an import one pass.
   cp "$(readlink -f "$(command -v node)")" "$work/azurite/node"
   tar -c -C "$bookworm_root" . -C "$work/azurite" node -C "$(dirname "$modules")" node_modules \
@@ -336,6 +336,7 @@ start_engine || { not_ok "a Docker engine runs"; finish; }
 [ -x /usr/bin/docker ] && docker() { /usr/bin/docker "$@"; }
 provide_base_images || { not_ok "base images (pulled or stood in for)"; finish; }
 log "base images ready ($((SECONDS - started)) s)"
+if [ "${1:-}" = --prepare ]; then downed=1; exit 0; fi
 [ -e "dev-certs/$ca_file" ] || Silo/dev-certs.sh >/dev/null
 compose down -v --remove-orphans >/dev/null 2>&1
 # One silo service builds the image all three run (building each would build it three times over).
