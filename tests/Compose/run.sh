@@ -314,7 +314,9 @@ check_mutual_tls() {
     [ "${PIPESTATUS[0]}" -eq 0 ] && [ "$out" -eq 0 ] || { echo "port $port: plaintext got $out bytes (or stayed open)"; return 1; }
     # A TLS client without a certificate: the silo presents one from the development CA and asks for the client's.
     out=$(openssl s_client -connect "$ip:$port" -CAfile "$repo/dev-certs/$ca_file" -verify_return_error </dev/null 2>&1)
-    grep -q 'Verify return code: 0 (ok)' <<<"$out" || { echo "port $port: no verified TLS server: $out"; return 1; }
+    # (s_client says "Verify return code: 0" even when no certificate came: the certificate must be there too.)
+    grep -q '^Server certificate' <<<"$out" && grep -q 'Verify return code: 0 (ok)' <<<"$out" \
+      || { echo "port $port: no TLS server with a certificate from the CA: $(tail -5 <<<"$out")"; return 1; }
     grep -qE 'Requested Signature Algorithms|Acceptable client certificate CA names' <<<"$out" \
       || { echo "port $port: the silo did not ask for a client certificate"; return 1; }
   done
