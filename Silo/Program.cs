@@ -1,3 +1,4 @@
+using BoostedGrains.Silo.Health;
 using BoostedGrains.Silo.Hosting;
 using BoostedGrains.Silo.Onboarding;
 
@@ -12,6 +13,9 @@ if (args is [ProvisionCommand.Name, .. var rest])
     };
     return await ProvisionCommand.RunAsync(rest, Console.Out, !Console.IsOutputRedirected, interrupt.Token);
 }
+
+if (args is [HealthProbe.Name, .. var probeArgs])
+    return await HealthProbe.RunAsync(probeArgs, Console.Out);
 
 var app = await SiloApp.CreateAsync(args);
 await app.RunAsync();

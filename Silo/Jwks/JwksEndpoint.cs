@@ -20,16 +20,21 @@ public static class JwksEndpoint
 
     /// <summary>
     /// Defaults the <c>jwks_uri</c> Boosted is given (<see cref="JwksOptions.PublicUrl"/>): <c>Jwks__PublicUrl</c>; unset,
-    /// the static blob when <c>Jwks__Publish__*</c> is configured, else this silo's own endpoint on <paramref name="siloUrl"/>.
+    /// the static blob when <c>Jwks__Publish__*</c> is configured, else this silo's own endpoint on <paramref name="siloUrl"/>
+    /// (on loopback when it listens on every address).
     /// </summary>
     public static IServiceCollection AddBoostedJwksPublicUrl(this IServiceCollection services, string siloUrl)
     {
         services.AddOptions<JwksOptions>().PostConfigure<IOptions<JwksPublishOptions>>((jwks, publish) => jwks.PublicUrl ??=
             publish.Value.IsConfigured
                 ? publish.Value.CreateBlobClient().Uri
-                : new Uri(new Uri(siloUrl.Replace("*", "localhost").Replace("+", "localhost")), "/.well-known/jwks.json"));
+                : new Uri(new Uri(Reachable(siloUrl)), "/.well-known/jwks.json"));
         return services;
     }
+
+    // A listen address for every interface (a container's http://0.0.0.0:8080) is reached on loopback.
+    private static string Reachable(string listenUrl) => listenUrl
+        .Replace("*", "localhost").Replace("+", "localhost").Replace("://0.0.0.0", "://127.0.0.1").Replace("://[::]", "://[::1]");
 
     private static async Task ServeAsync(HttpContext context)
     {
