@@ -9,7 +9,7 @@ public static class DevelopmentKeys
     /// <summary>The shortest key accepted with a real Boosted: 32 characters, e.g. <c>openssl rand -base64 32</c> (44).</summary>
     public const int MinLength = 32;
 
-    private static readonly string[] Published = ["dev-api-key", "dev-admin-key", "dev-compose-api-key"];
+    private static readonly string[] Published = ["dev-api-key", "dev-admin-key", "5db9d40a5917d8e1c61aab9d95a2b6f4c4b8a4fb758982e5"];
 
     /// <summary>What is wrong with the first key of <paramref name="keys"/> that is a development key, naming its setting; null when none is.</summary>
     public static string? Problem(IEnumerable<(string Setting, string Key)> keys)

@@ -29,7 +29,7 @@ public sealed class RealBoostedGuardsTests
 
     [Theory]
     [InlineData("--Gateway:ApiKeys:0", "dev-api-key", "Gateway__ApiKeys__0 is a development key")]
-    [InlineData("--Gateway:ApiKeys:0", "dev-compose-api-key", "Gateway__ApiKeys__0 is a development key")]
+    [InlineData("--Gateway:ApiKeys:0", "5db9d40a5917d8e1c61aab9d95a2b6f4c4b8a4fb758982e5", "Gateway__ApiKeys__0 is a development key")]
     [InlineData("--Gateway:Keys:billing:Key", "short-but-not-published", "Gateway__Keys__billing__Key is 23 characters long")]
     public async Task A_development_or_short_gateway_key_with_a_real_Boosted_fails_the_start_naming_the_setting(string setting, string key, string message)
     {

@@ -64,6 +64,8 @@ internal sealed class TopologySettings
             ["Jwks__PublicUrl"] = JwksUrl.ToString(),
             // As in docker-compose.yml, whose private network needs it (loopback here would not).
             ["Boosted__AllowHttp"] = "true",
+            // As in docker-compose.yml: the Boosted here is a standalone emulator, so the compose file's published key is accepted.
+            ["Emulator__External"] = "true",
             ["Gateway__ApiKeys__0"] = ApiKey,
             ["Storage__AzureTableConnectionString"] = ConnectionString,
             ["Cluster__ClusterId"] = ClusterId,
