@@ -37,7 +37,7 @@ if (Runs("8") && (only is not null || settings.Mode == "full"))
 else if (Runs("8"))
     report.Note("Row 8 runs in `--full`, or in `--quick` when named: `--quick --rows 8`.");
 
-// Row 9 (the rate-limit shapes) runs only when named: `--rows 9` (all shapes, 5 runs each, about 12 minutes), or
+// Row 9 (the rate-limit shapes) runs only when named: `--rows 9` (all shapes, 5 runs each, about 16 minutes), or
 // `--rows 9 --shapes 1,4 --runs 2` for fewer.
 if (only?.Contains("9") == true)
 {
