@@ -25,6 +25,9 @@ public static class HealthEndpoints
         services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.SectionName);
         services.AddHttpClient(BoostedReachableHealthCheck.ProbeClient, http => http.Timeout = TimeSpan.FromSeconds(5)).UseLongLivedHandler();
         services.AddSingleton<BoostedReachableHealthCheck>();
+        // The health service logs a warning for every Degraded report, one per readiness poll while Boosted is down;
+        // BoostedReachability logs the change once. Unhealthy reports are errors and still logged.
+        services.AddLogging(logging => logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Error));
         services.AddHealthChecks()
             .AddCheck<SiloReadyHealthCheck>("silo", tags: [Ready])
             .AddCheck<StorageReachableHealthCheck>("storage", tags: [Ready])

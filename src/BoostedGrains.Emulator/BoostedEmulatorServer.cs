@@ -98,6 +98,10 @@ public sealed class BoostedEmulatorServer : IAsyncDisposable
             LatencyMs = o.Faults.LatencyMs,
             ErrorRate = o.Faults.ErrorRate,
             RateLimitPerSecond = o.Faults.RateLimitPerSecond,
+            RateLimitShape = o.Faults.RateLimitShape,
+            RateLimitBurst = o.Faults.RateLimitBurst,
+            MaxConcurrentTokenRequests = o.Faults.MaxConcurrentTokenRequests,
+            SendRetryAfter = o.Faults.SendRetryAfter,
             Outage = o.Faults.Outage,
         },
     };

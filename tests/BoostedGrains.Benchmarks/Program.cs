@@ -37,6 +37,17 @@ if (Runs("8") && (only is not null || settings.Mode == "full"))
 else if (Runs("8"))
     report.Note("Row 8 runs in `--full`, or in `--quick` when named: `--quick --rows 8`.");
 
+// Row 9 (the rate-limit shapes) runs only when named: `--rows 9` (all shapes, 5 runs each, about 16 minutes), or
+// `--rows 9 --shapes 1,4 --runs 2` for fewer.
+if (only?.Contains("9") == true)
+{
+    string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+    await report.TimeAsync("row 9", () => RateLimitShapesScenario.RunAsync(settings, report,
+        runs: int.Parse(Arg("--runs") ?? "5", System.Globalization.CultureInfo.InvariantCulture),
+        users: int.Parse(Arg("--users") ?? "400", System.Globalization.CultureInfo.InvariantCulture),
+        only: Arg("--shapes")?.Split(',').ToHashSet()));
+}
+
 var markdown = report.ToMarkdown();
 Console.WriteLine();
 Console.WriteLine(markdown);

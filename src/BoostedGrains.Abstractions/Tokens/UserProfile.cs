@@ -1,3 +1,4 @@
+using System.Net.Mail;
 using BoostedGrains.Errors;
 
 namespace BoostedGrains.Tokens;
@@ -23,10 +24,19 @@ public sealed record UserProfile(
         Check(Workspace, "workspace");
         if (Workspace is not null && string.IsNullOrWhiteSpace(Workspace))
             throw new InvalidUserProfileException("The workspace is blank; leave it out to use the default workspace.");
-        if (Email is not null && !Email.Contains('@'))
-            throw new InvalidUserProfileException("The email has no '@'; give a full address or leave it out.");
+        if (Email is not null && !IsEmail(Email))
+            throw new InvalidUserProfileException(
+                "The email is not an address Boosted accepts (one 'local@domain.tld', at most 254 characters, nothing around it); correct it or leave it out.");
         return this;
     }
+
+    /// <summary>
+    /// Boosted's email rule (docs/boosted-api.md): at most 254 characters, parsed whole as one address with nothing
+    /// around it, and a domain with a dot. Checked here so that Boosted never refuses a profile the cluster accepted.
+    /// </summary>
+    private static bool IsEmail(string email) =>
+        email.Length <= 254 && MailAddress.TryCreate(email, out var address) && address.Address == email
+        && address.Host.Contains('.', StringComparison.Ordinal);
 
     private static void Check(string? value, string field)
     {

@@ -12,14 +12,21 @@ internal sealed partial class EmulatorPipeline(FaultState faults, StatsCounters 
     private async Task RunAsync(HttpContext ctx, RequestKind kind, Func<HttpContext, Task> handler)
     {
         var started = Stopwatch.GetTimestamp();
+        var entered = false;
         if (kind == RequestKind.Token)
         {
             stats.TokenRequestStarted();
+            entered = faults.TryEnter();
         }
 
         try
         {
-            if (kind == RequestKind.Admin || !await InjectFaultAsync(ctx, kind))
+            if (kind == RequestKind.Token && !entered)
+            {
+                // Over the concurrency cap: refused at once, as a limiter in front of Boosted would.
+                await RateLimitedAsync(ctx, 1);
+            }
+            else if (kind == RequestKind.Admin || !await InjectFaultAsync(ctx, kind))
             {
                 await handler(ctx);
             }
@@ -38,6 +45,10 @@ internal sealed partial class EmulatorPipeline(FaultState faults, StatsCounters 
             if (kind == RequestKind.Token)
             {
                 stats.TokenRequestEnded();
+                if (entered)
+                {
+                    faults.Exit();
+                }
             }
         }
 
@@ -79,8 +90,7 @@ internal sealed partial class EmulatorPipeline(FaultState faults, StatsCounters 
 
         if (faults.TryAcquire() is { } retryAfter)
         {
-            ctx.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await Responses.OAuthErrorAsync(ctx, StatusCodes.Status429TooManyRequests, "rate_limited", "too many token requests; retry after the Retry-After delay");
+            await RateLimitedAsync(ctx, retryAfter);
             return true;
         }
 
@@ -91,6 +101,16 @@ internal sealed partial class EmulatorPipeline(FaultState faults, StatsCounters 
         }
 
         return false;
+    }
+
+    private Task RateLimitedAsync(HttpContext ctx, int retryAfterSeconds)
+    {
+        if (faults.SendRetryAfter)
+        {
+            ctx.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return Responses.OAuthErrorAsync(ctx, StatusCodes.Status429TooManyRequests, "rate_limited", "too many token requests; retry later");
     }
 
     private static Task UnavailableAsync(HttpContext ctx, RequestKind kind, string message) => kind == RequestKind.Token

@@ -47,7 +47,7 @@ public sealed class BoostedAccountClient(
         var body = new JsonObject { ["workspace_id"] = workspaceId, ["external_user_id"] = externalUserId };
         if (email is not null) body["email"] = email;
         if (name is not null) body["name"] = name;
-        var user = await EnsureAsync("user", "user", "external_user_id", externalUserId, body, cancellationToken);
+        var user = await EnsureAsync("user", "user", "external_user_id", externalUserId, body, cancellationToken, profile: true);
         var actualWorkspace = user.TryGetProperty("workspace_id", out var w) && w.GetString() is { Length: > 0 } id ? id : workspaceId;
         return new BoostedUser(Id(user, "user", "user_id"), actualWorkspace);
     }
@@ -64,7 +64,7 @@ public sealed class BoostedAccountClient(
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
         }, operation, cancellationToken);
         if (!response.IsSuccessStatusCode)
-            throw await FailureAsync(response, operation, cancellationToken);
+            throw await FailureAsync(response, operation, cancellationToken, profile: true);
         metrics.Provisioned("user", "updated");
     }
 
@@ -80,14 +80,15 @@ public sealed class BoostedAccountClient(
         return workspace.TryGetProperty("external_workspace_id", out var external) && external.GetString() is { Length: > 0 } value ? value : null;
     }
 
-    private async Task<JsonElement> EnsureAsync(string path, string entity, string externalKey, string externalId, JsonObject body, CancellationToken cancellationToken)
+    private async Task<JsonElement> EnsureAsync(string path, string entity, string externalKey, string externalId, JsonObject body, CancellationToken cancellationToken,
+        bool profile = false)
     {
         using var activity = BoostedActivitySource.Instance.StartActivity("boostedgrains.provision", ActivityKind.Client);
         activity?.SetTag("boostedgrains.entity", path);
         var outcome = "failed";
         try
         {
-            var (result, created) = await CreateOrAdoptAsync(path, entity, externalKey, externalId, body, cancellationToken);
+            var (result, created) = await CreateOrAdoptAsync(path, entity, externalKey, externalId, body, profile, cancellationToken);
             outcome = created ? "created" : "adopted";
             return result;
         }
@@ -103,7 +104,8 @@ public sealed class BoostedAccountClient(
         }
     }
 
-    private async Task<(JsonElement Entity, bool Created)> CreateOrAdoptAsync(string path, string entity, string externalKey, string externalId, JsonObject body, CancellationToken cancellationToken)
+    private async Task<(JsonElement Entity, bool Created)> CreateOrAdoptAsync(string path, string entity, string externalKey, string externalId, JsonObject body,
+        bool profile, CancellationToken cancellationToken)
     {
         var create = $"Create {entity}";
         using (var created = await SendAuthorizedAsync(() => new HttpRequestMessage(HttpMethod.Put, BasePath + path) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") }, create, cancellationToken))
@@ -111,7 +113,7 @@ public sealed class BoostedAccountClient(
             if (created.IsSuccessStatusCode)
                 return (await EntityAsync(created, entity, create, cancellationToken), true);
             if (created.StatusCode != HttpStatusCode.Conflict)
-                throw await FailureAsync(created, create, cancellationToken);
+                throw await FailureAsync(created, create, cancellationToken, profile);
         }
 
         // 409: it exists already (an earlier attempt, another silo, or the partner): adopt it.
@@ -166,12 +168,16 @@ public sealed class BoostedAccountClient(
             ? value
             : throw new BoostedRequestException($"Boosted returned a {name} without '{property}'; check Boosted__BaseUrl.", 200, "invalid_response");
 
-    private async Task<BoostedException> FailureAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken)
+    // With profile set, a 400/422 naming only the profile's fields is the caller's input, refused: the caller's error.
+    private async Task<Exception> FailureAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken, bool profile = false)
     {
         if (BoostedHttp.IsTransient(response.StatusCode))
             return BoostedHttp.Unavailable(operation, response, options.Value.MaxRetryAfter, time);
         using var json = await BoostedHttp.ReadJsonAsync(response, cancellationToken);
         var status = (int)response.StatusCode;
+        if (profile && response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity && ProfileFieldsOnly(json))
+            return new InvalidUserProfileException(
+                $"Boosted refused the user's profile ({Reason(json)}); correct those fields or leave them out. Nothing was stored.");
         var advice = response.StatusCode switch
         {
             HttpStatusCode.Forbidden => " Check that the management token has the account-management scope and the entity belongs to your client.",
@@ -180,6 +186,15 @@ public sealed class BoostedAccountClient(
         };
         return new BoostedRequestException($"{operation}: Boosted answered HTTP {status}: {Reason(json)}.{advice}", status);
     }
+
+    // True when every 422 detail names body.email or body.name, the fields a caller's profile fills.
+    private static bool ProfileFieldsOnly(JsonDocument? json) =>
+        json?.RootElement is { ValueKind: JsonValueKind.Object } root
+        && root.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.Array && detail.GetArrayLength() > 0
+        && detail.EnumerateArray().All(d => d.ValueKind == JsonValueKind.Object
+            && d.TryGetProperty("loc", out var loc) && loc.ValueKind == JsonValueKind.Array && loc.GetArrayLength() == 2
+            && loc[0].ValueKind == JsonValueKind.String && loc[0].GetString() == "body"
+            && loc[1].ValueKind == JsonValueKind.String && loc[1].GetString() is "email" or "name");
 
     // The envelope's message, or the 422 validation details as "loc: msg".
     private static string Reason(JsonDocument? json)

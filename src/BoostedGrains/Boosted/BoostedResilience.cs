@@ -2,14 +2,16 @@ using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.Telemetry;
 using Polly.RateLimiting;
 
 namespace BoostedGrains.Boosted;
 
 /// <summary>The resilience pipeline every call to Boosted goes through (docs/design.md rule 7).</summary>
-internal static class BoostedResilience
+internal static partial class BoostedResilience
 {
     /// <summary>The pipeline of token exchanges.</summary>
     public const string TokenPipeline = "boosted-token";
@@ -68,8 +70,12 @@ internal static class BoostedResilience
         // outside the breaker, which then sees paced attempts and no waiting.
         var gate = new RetryAfterGate(time, options);
         builder.AddStrategy(_ => new AdaptiveRateStrategy(rate, gate, time), new AdaptiveRateStrategyOptions());
+        var circuit = new CircuitLog(context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BoostedResilience).FullName!),
+            context.BuilderName, options.BreakDuration);
         builder.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
         {
+            OnOpened = args => circuit.Opened(args.Outcome.Result is { } r ? ((int)r.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture) : args.Outcome.Exception?.GetType().Name),
+            OnClosed = _ => circuit.Closed(),
             FailureRatio = options.BreakerFailureRatio,
             MinimumThroughput = options.BreakerMinimumThroughput,
             SamplingDuration = options.BreakerSamplingDuration,
@@ -79,6 +85,20 @@ internal static class BoostedResilience
                 HttpClientResiliencePredicates.IsTransient(args.Outcome) && args.Outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests),
         });
         builder.AddTimeout(options.RequestTimeout);
+    }
+
+    /// <summary>
+    /// Polly logs every resilience event of a pipeline (each retry, each failed attempt, each half-open probe): during an
+    /// outage, hundreds of lines a silo. Boosted's pipelines report at Debug instead; <see cref="CircuitLog"/> says what an
+    /// operator needs, once per change.
+    /// </summary>
+    public static void QuietEvents(TelemetryOptions telemetry)
+    {
+        var previous = telemetry.SeverityProvider;
+        telemetry.SeverityProvider = args =>
+            args.Source.PipelineName is { } name && (name.EndsWith(TokenPipeline, StringComparison.Ordinal) || name.EndsWith(AccountPipeline, StringComparison.Ordinal))
+                ? ResilienceEventSeverity.Debug
+                : previous?.Invoke(args) ?? args.Event.Severity;
     }
 
     /// <summary>How long the response asks us to wait (<c>Retry-After</c> as seconds, or a date read on <paramref name="time"/>), or null.</summary>
@@ -111,6 +131,33 @@ internal static class BoostedResilience
         return outcome.Result is not { StatusCode: HttpStatusCode.TooManyRequests } response
             || RetryAfter(response, time) is not { } wait
             || wait < totalTimeout;
+    }
+
+    // One warning when the circuit opens after being closed, one when it closes: a break that ends in a failed probe
+    // opens it again without a line, so an outage reads as two lines per pipeline, whatever its length.
+    private sealed partial class CircuitLog(ILogger logger, string pipeline, TimeSpan breakDuration)
+    {
+        private int _open;
+
+        public ValueTask Opened(string? cause)
+        {
+            if (Interlocked.Exchange(ref _open, 1) == 0)
+                LogOpened(logger, pipeline, cause ?? "unknown", breakDuration);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask Closed()
+        {
+            if (Interlocked.Exchange(ref _open, 0) == 1)
+                LogClosed(logger, pipeline);
+            return ValueTask.CompletedTask;
+        }
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The circuit to Boosted ({Pipeline}) opened (last failure: {Cause}): calls fail fast, and one probe is let through every {BreakDuration} until Boosted answers")]
+        private static partial void LogOpened(ILogger logger, string pipeline, string cause, TimeSpan breakDuration);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The circuit to Boosted ({Pipeline}) closed: Boosted answers again")]
+        private static partial void LogClosed(ILogger logger, string pipeline);
     }
 
     // A refused lease: Polly turns it into RateLimiterRejectedException, which BoostedHttp makes a typed error.

@@ -29,6 +29,7 @@ internal static class BoostedServiceCollectionExtensions
         services.TryAddSingleton<BoostedRates>();
         services.TryAddSingleton<IManagementTokenSource, GrainManagementTokenSource>();
 
+        services.Configure<Polly.Telemetry.TelemetryOptions>(BoostedResilience.QuietEvents);
         var tokens = services.AddSingletonClient<BoostedTokenClient>();
         tokens.AddResilienceHandler(BoostedResilience.TokenPipeline, (builder, context) => BoostedResilience.Configure(
             builder, context, options => options.MaxConcurrentExchanges, context.ServiceProvider.GetRequiredService<BoostedRates>().Token));

@@ -1,3 +1,4 @@
+using BoostedGrains.Boosted;
 using BoostedGrains.Errors;
 using BoostedGrains.Hierarchy;
 using Microsoft.Extensions.Logging;
@@ -101,7 +102,23 @@ public sealed partial class UserTokenGrain
     {
         var profile = _state.Current.Profile ?? new UserProfile();
         var workspace = await GrainFactory.GetGrain<IAccountGrain>(profile.Workspace ?? Options.DefaultWorkspace.ExternalId).EnsureCreatedAsync();
-        var user = await _services.AccountClient.EnsureUserAsync(workspace.WorkspaceId, UserId, profile.Email, profile.Name);
+        BoostedUser user;
+        try
+        {
+            user = await _services.AccountClient.EnsureUserAsync(workspace.WorkspaceId, UserId, profile.Email, profile.Name);
+        }
+        catch (InvalidUserProfileException)
+        {
+            // Boosted refused the profile: forget it, so the user's next call (with another profile or none) is served.
+            await _state.UpdateAsync(s =>
+            {
+                if (s.BoostedUserId is not null || s.Profile is null || s.Profile != profile)
+                    return false;
+                s.Profile = null;
+                return true;
+            });
+            throw;
+        }
         // An adopted user may live in another workspace than the profile asked for: store where it really is.
         var workspaceExternalId = user.WorkspaceId == workspace.WorkspaceId
             ? workspace.ExternalId

@@ -210,7 +210,8 @@ public sealed partial class UserTokenGrain : Grain, IUserTokenGrain, IUserTokenA
             // Typed errors carry safe, actionable messages; anything else is named by type only, since its message
             // (storage, signing) is not ours to vouch for.
             _lastError = e is BoostedException or InvalidUserIdException or StoredStateRefusedException ? e.Message : $"{e.GetType().Name} while renewing the token.";
-            LogRenewalFailed(Logger, scope, this.GetPrimaryKeyString(), _lastError);
+            // Boosted being unavailable is the silo's news, logged once per change (reachability, the circuit), not per user.
+            LogRenewalFailed(Logger, e is BoostedUnavailableException ? LogLevel.Debug : LogLevel.Warning, scope, this.GetPrimaryKeyString(), _lastError);
             // A scope that never got a token (one Boosted refuses, say) leaves no slot behind, so callers cannot grow
             // the activation without bound by asking for made-up scopes.
             if (scope != UserScope && FindSlot(scope) is { Current: null })
@@ -310,8 +311,8 @@ public sealed partial class UserTokenGrain : Grain, IUserTokenGrain, IUserTokenA
     [LoggerMessage(Level = LogLevel.Information, Message = "Dropped a {Scope} token of user {UserId} obtained for the identity before its re-provisioning")]
     private static partial void LogDroppedStaleIdentityToken(ILogger logger, string scope, string userId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the {Scope} token of user {UserId} failed: {Error}")]
-    private static partial void LogRenewalFailed(ILogger logger, string scope, string userId, string? error);
+    [LoggerMessage(Message = "Renewing the {Scope} token of user {UserId} failed: {Error}")]
+    private static partial void LogRenewalFailed(ILogger logger, LogLevel level, string scope, string userId, string? error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storing the {Scope} token of user {UserId} failed ({Error}): it is served, but a new activation will exchange again.")]
     private static partial void LogStoreFailed(ILogger logger, string scope, string userId, string error);

@@ -103,7 +103,7 @@ public sealed class FaultsTests
         var current = await h.Http.GetFromJsonAsync<JsonObject>("_emulator/faults");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("{\"latencyMs\":0,\"errorRate\":0,\"rateLimitPerSecond\":null,\"outage\":false}", current!.ToJsonString());
+        Assert.Equal("{\"latencyMs\":0,\"errorRate\":0,\"rateLimitPerSecond\":null,\"rateLimitShape\":\"TokenBucket\",\"rateLimitBurst\":null,\"maxConcurrentTokenRequests\":null,\"sendRetryAfter\":true,\"outage\":false}", current!.ToJsonString());
     }
 
     [Fact]

@@ -79,6 +79,12 @@ public sealed class BoostedProxy : IAsyncDisposable
     /// <summary>Awaited after Boosted answered a token request and before the answer is passed on: a slow network back.</summary>
     public Func<Task>? HoldTokenAnswer { get; set; }
 
+    /// <summary>
+    /// Answers a request itself, in Boosted's place, when it returns true for the request and its body (for example a 422
+    /// Boosted would give); by default every request is forwarded.
+    /// </summary>
+    public Func<HttpContext, byte[], Task<bool>>? Answer { get; set; }
+
     /// <summary>Token requests received and not yet answered by Boosted (on their way to it, or being checked).</summary>
     public int TokenRequestsInTransit => Volatile.Read(ref _inTransit);
 
@@ -102,6 +108,8 @@ public sealed class BoostedProxy : IAsyncDisposable
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body);
         var bytes = body.ToArray();
+        if (Answer is { } answerItself && await answerItself(context, bytes))
+            return;
         var isToken = context.Request.Path.Value?.EndsWith("/oauth2/token", StringComparison.Ordinal) == true;
         var (subject, jti, facts) = isToken ? ReadAssertion(bytes) : (null, null, null);
         var fault = isToken ? TokenFault(new ProxiedTokenRequest(subject, jti, receivedAt, receivedAt, 0, null, WireFault.None)) : WireFault.None;

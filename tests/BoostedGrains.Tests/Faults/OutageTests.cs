@@ -37,6 +37,7 @@ public sealed class OutageTests(SiloHostFixture silo, ITestOutputHelper output) 
             held[user] = (await TokenAsync(http, user)).Token!;
 
         var clock = Stopwatch.StartNew();
+        var linesBefore = silo.Logs.Lines.Count;
         var before = silo.Emulator.GetStats();
         silo.Emulator.SetFaults(new EmulatorFaults { Outage = true });
         var holderCalls = new ConcurrentBag<(bool Same, HttpStatusCode Status)>();
@@ -86,6 +87,10 @@ public sealed class OutageTests(SiloHostFixture silo, ITestOutputHelper output) 
         var outageLength = clock.Elapsed;
 
         silo.Emulator.SetFaults(new EmulatorFaults());
+        // What an operator reads: the silo's warnings and errors over the outage, at most 10 (a line per change).
+        var warnings = silo.Logs.Lines.Skip(linesBefore)
+            .Where(l => l.StartsWith("Warning ", StringComparison.Ordinal) || l.StartsWith("Error ", StringComparison.Ordinal) || l.StartsWith("Critical ", StringComparison.Ordinal))
+            .Select(l => l.Split(" | ")[0]).ToList();
         var recovered = clock.Elapsed;
         TimeSpan? lag = null;
         while (lag is null && clock.Elapsed - recovered < RecoveryBound + TimeSpan.FromSeconds(5))
@@ -98,6 +103,7 @@ public sealed class OutageTests(SiloHostFixture silo, ITestOutputHelper output) 
         }
 
         Assert.All(holderCalls, c => Assert.Equal((true, HttpStatusCode.OK), (c.Same, c.Status)));
+        Assert.True(warnings.Count <= 10, $"{warnings.Count} warning lines:{Environment.NewLine}{string.Join(Environment.NewLine, warnings.Take(30))}");
         Assert.NotEmpty(newcomers);
         Assert.All(newcomers, c => Assert.Equal((HttpStatusCode.ServiceUnavailable, "boosted_unavailable"), (c.Status, c.Code)));
         var slowest = newcomers.Max(c => c.Elapsed);
@@ -113,6 +119,7 @@ public sealed class OutageTests(SiloHostFixture silo, ITestOutputHelper output) 
         Assert.True(lag is not null && lag <= RecoveryBound + LoadedMachineSlack, $"the first new user after recovery was served after {lag?.TotalMilliseconds:0} ms");
 
         const string fault = "4. 35 s outage, defaults";
+        FaultFigures.Record(output, fault, "warning lines of the silo over the outage", warnings.Count);
         FaultFigures.Record(output, fault, "token holders: calls / served with their token", $"{holderCalls.Count} / {holderCalls.Count(c => c.Same)}");
         FaultFigures.Record(output, fault, "newcomers: calls / typed 503 boosted_unavailable / median / slowest",
             $"{newcomers.Count} / {newcomers.Count(c => c.Code == "boosted_unavailable")} / {Median(newcomers.Select(c => c.Elapsed)).TotalMilliseconds:0} ms / {slowest.TotalMilliseconds:0} ms");

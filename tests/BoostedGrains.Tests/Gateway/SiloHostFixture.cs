@@ -24,6 +24,9 @@ public class SiloHostFixture : IAsyncLifetime
     /// <summary>The silo host's services (its grain factory, key cache, ...).</summary>
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>This host's own log lines (the suite's capture holds every host's).</summary>
+    public LogCapture Logs { get; } = new();
+
     /// <summary>The culture the host runs under; null keeps the process's own.</summary>
     protected virtual string? Culture => null;
 
@@ -31,7 +34,7 @@ public class SiloHostFixture : IAsyncLifetime
     {
         (_app, BaseUrl) = await StartSiloAsync("gateway", [], builder =>
         {
-            builder.Logging.SetMinimumLevel(LogLevel.Debug).AddProvider(LogCapture.Suite);
+            builder.Logging.SetMinimumLevel(LogLevel.Debug).AddProvider(LogCapture.Suite).AddProvider(Logs);
             if (Culture is { } culture)
                 builder.Services.AddSingleton<IStartupFilter>(new RequestCulture(new CultureInfo(culture)));
         });

@@ -20,6 +20,18 @@ public sealed class EmulatorAccounts(BoostedCluster boosted) : IDisposable
     public async Task<string> CreateUserAsync(string workspaceId, string externalId) =>
         await CreateAsync("user", new { workspace_id = workspaceId, external_user_id = externalId }, "user", "user_id");
 
+    /// <summary>The status Boosted answers a user create with the given email (2xx made, 422 refused).</summary>
+    public async Task<int> CreateUserWithEmailAsync(string workspaceId, string externalId, string email)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, "v2/account-management/user")
+        {
+            Content = JsonContent.Create(new { workspace_id = workspaceId, external_user_id = externalId, email }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await ManagementTokenAsync());
+        using var response = await _http.SendAsync(request);
+        return (int)response.StatusCode;
+    }
+
     /// <summary>The user with <paramref name="externalId"/> as Boosted holds it (email, name, workspace_id, ...).</summary>
     public async Task<JsonElement> GetUserAsync(string externalId)
     {
