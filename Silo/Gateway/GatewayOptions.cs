@@ -18,11 +18,15 @@ public sealed class GatewayOptions
     /// <summary><c>Gateway__Keys__&lt;n&gt;__*</c>: keys with a scope and permissions.</summary>
     public Dictionary<string, GatewayKeyOptions> Keys { get; set; } = [];
 
+    /// <summary>The new-user cap with a real Boosted, when <see cref="NewUsersPerMinute"/> is not set.</summary>
+    public const int DefaultNewUsersPerMinute = 300;
+
     /// <summary>
     /// <c>Gateway__NewUsersPerMinute</c>: users one key may create in Boosted per minute on each silo, unless the key sets
-    /// its own (default 300; 0: no cap). Bulk onboarding goes through the <c>provision</c> command, not this API.
+    /// its own (default 300 with a real Boosted, no cap with an emulator, where users cost nothing; 0: no cap). Bulk
+    /// onboarding goes through the <c>provision</c> command, not this API.
     /// </summary>
-    public int NewUsersPerMinute { get; set; } = 300;
+    public int? NewUsersPerMinute { get; set; }
 
     /// <summary><c>Gateway__RateLimit__*</c>: the per-key token bucket of the token API.</summary>
     public TokenApiRateLimitOptions RateLimit { get; set; } = new();
@@ -37,7 +41,7 @@ public sealed class GatewayOptions
         foreach (var (name, key) in ApiKeys)
         {
             if (!string.IsNullOrWhiteSpace(key))
-                keys.Add(new GatewayKey(name, $"Gateway__ApiKeys__{name}", key, [], [], CanUpdateProfile: false, NewUsersPerMinute));
+                keys.Add(new GatewayKey(name, $"Gateway__ApiKeys__{name}", key, [], [], CanUpdateProfile: false, NewUsersPerMinute ?? DefaultNewUsersPerMinute));
         }
         foreach (var (index, key) in Keys)
         {
@@ -46,7 +50,7 @@ public sealed class GatewayOptions
             keys.Add(new GatewayKey(string.IsNullOrWhiteSpace(key.Name) ? index : key.Name, $"Gateway__Keys__{index}__Key", key.Key,
                 key.Workspaces.Where(w => !string.IsNullOrWhiteSpace(w)).ToArray(),
                 key.UserIdPrefixes.Where(p => !string.IsNullOrEmpty(p)).ToArray(),
-                key.CanUpdateProfile, key.NewUsersPerMinute ?? NewUsersPerMinute));
+                key.CanUpdateProfile, key.NewUsersPerMinute ?? NewUsersPerMinute ?? DefaultNewUsersPerMinute));
         }
         return keys;
     }

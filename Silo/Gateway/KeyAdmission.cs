@@ -91,7 +91,10 @@ public sealed class KeyAdmission : IAsyncDisposable
         }
         if (!status.Provisioned && _newUsers.TryGetValue(key.Name, out var newUsers))
         {
-            using var lease = newUsers.AttemptAcquire();
+            // Asking for no permit only looks: the cap counts users created (in Served), not attempts, so calls that fail
+            // while Boosted is down spend none of it. Concurrent first calls may pass the look together: the overshoot is
+            // bounded by the key's requests in flight.
+            using var lease = newUsers.AttemptAcquire(0);
             if (!lease.IsAcquired)
                 return (NewUsersCapped(http, key, lease), default);
         }
@@ -119,7 +122,11 @@ public sealed class KeyAdmission : IAsyncDisposable
     {
         _metrics.Request(key.Name, "served");
         if (ticket.Created)
+        {
             _metrics.UserCreated(key.Name);
+            if (_newUsers.TryGetValue(key.Name, out var newUsers))
+                newUsers.AttemptAcquire().Dispose();
+        }
         if (ticket.Remember)
         {
             _seen.Set((key.Name, userId), new Seen(ticket.Workspace, Confirmed: !ticket.Created),

@@ -51,7 +51,12 @@ public static class SiloApp
             .Validate(gateway => gateway.FailedKeyAttempts.Limit <= 0 || gateway.FailedKeyAttempts.PerMinute > 0,
                 "Gateway__FailedKeyAttempts__PerMinute must be positive (or set Gateway__FailedKeyAttempts__Limit=0).")
             .ValidateOnStart();
-        if (!embedded.IsDevelopment && boosted.BaseUrl is { OriginalString.Length: > 0 })
+        if (embedded.IsDevelopment)
+        {
+            // An emulator plays Boosted: users cost nothing there, so no new-user cap unless one is set.
+            services.PostConfigure<GatewayOptions>(gateway => gateway.NewUsersPerMinute ??= 0);
+        }
+        else if (boosted.BaseUrl is { OriginalString.Length: > 0 })
         {
             // A real Boosted: the keys this repository publishes, or short ones, would open its users' tokens to anyone.
             services.AddSingleton<IValidateOptions<GatewayOptions>, DevelopmentKeyValidation>();

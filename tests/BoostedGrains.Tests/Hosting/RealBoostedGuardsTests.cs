@@ -80,6 +80,21 @@ public sealed class RealBoostedGuardsTests
         Assert.NotNull(optedIn.Services.GetService<BoostedEmulatorServer>());
     }
 
+    [Fact]
+    public async Task Each_key_is_capped_at_300_new_users_a_minute_with_a_real_Boosted_and_not_with_an_emulator()
+    {
+        static async Task<int> CapAsync(string[] args)
+        {
+            await using var app = await CreateAsync(args);
+            return Assert.Single(app.Services.GetRequiredService<IOptions<BoostedGrains.Silo.Gateway.GatewayOptions>>().Value.Resolved()).NewUsersPerMinute;
+        }
+
+        Assert.Equal(300, await CapAsync(RealBoosted("--Gateway:ApiKeys:0", LongKey)));
+        Assert.Equal(0, await CapAsync(RealBoosted("--Gateway:ApiKeys:0", LongKey, "--Emulator:External", "true")));
+        Assert.Equal(0, await CapAsync(["--Gateway:ApiKeys:0", LongKey]));
+        Assert.Equal(7, await CapAsync(["--Gateway:ApiKeys:0", LongKey, "--Gateway:NewUsersPerMinute", "7"]));
+    }
+
     private static Task<WebApplication> CreateAsync(string[] args) =>
         TestSilo.CreateAsync($"http://127.0.0.1:{FreePort.Next()}", "guards", args, builder => builder.Logging.AddProvider(LogCapture.Suite));
 }
