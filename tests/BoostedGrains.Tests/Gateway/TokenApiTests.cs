@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using BoostedGrains.Emulator;
 using BoostedGrains.Silo.Gateway;
 using BoostedGrains.Tokens;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BoostedGrains.Tests.Gateway;
 
@@ -63,12 +64,17 @@ public abstract partial class TokenApiTestsBase(SiloHostFixture silo) : IDisposa
     public async Task The_first_request_with_a_profile_provisions_the_user_in_that_workspace()
     {
         var user = $"bob-{Guid.NewGuid():N}";
+        var workspace = $"acme-{Guid.NewGuid():N}";
         var before = silo.Emulator.GetStats();
         using var response = await PostAsync($"/v1/users/{user}/token",
-            """{"email":"bob@example.com","name":"Bob","workspace":"acme"}""");
+            $$"""{"email":"bob@example.com","name":"Bob","workspace":"{{workspace}}"}""");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(1, silo.Emulator.GetStats().Creates.User - before.Creates.User);
+        var after = silo.Emulator.GetStats();
+        // One user, in a workspace of that name that this request created.
+        Assert.Equal((1, 1), (after.Creates.User - before.Creates.User, after.Creates.Workspace - before.Creates.Workspace));
+        var status = await silo.Services.GetRequiredService<IGrainFactory>().GetUserTokenGrain(user).GetStatusAsync();
+        Assert.Equal((true, workspace), (status.Provisioned, status.Workspace));
     }
 
     [Fact]
@@ -156,6 +162,8 @@ public abstract partial class TokenApiTestsBase(SiloHostFixture silo) : IDisposa
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True(response.Headers.CacheControl!.MaxAge > TimeSpan.Zero);
         using var jwks = JsonDocument.Parse(json);
+        // The silo publishes its signing key, so the loop below has a key to look at.
+        Assert.NotEmpty(jwks.RootElement.GetProperty("keys").EnumerateArray());
         foreach (var key in jwks.RootElement.GetProperty("keys").EnumerateArray())
         {
             foreach (var member in new[] { "d", "p", "q", "dp", "dq", "qi" })
