@@ -15,11 +15,19 @@ internal static class BoundedBody
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        try
         {
-            if (buffer.Length + read > maxBytes)
-                return null;
-            buffer.Write(chunk, 0, read);
+            while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > maxBytes)
+                    return null;
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (IOException e)
+        {
+            // As HttpClient's own buffering reports it: a body cut short is a transport failure, which the retries handle.
+            throw new HttpRequestException(HttpRequestError.ResponseEnded, "The answer ended before its whole body was read.", e);
         }
         return buffer.ToArray();
     }
