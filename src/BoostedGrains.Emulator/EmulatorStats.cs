@@ -8,6 +8,7 @@ namespace BoostedGrains.Emulator;
 /// <param name="MaxInFlightTokenRequests">Highest number of token requests being served at the same time.</param>
 /// <param name="JwksFetches">Completed fetches of partner JWKS documents.</param>
 /// <param name="TokenRequests">Every request received by the token endpoint, faulted ones included.</param>
+/// <param name="Updates">Entities changed by a successful PATCH (a user's email or name, say).</param>
 public sealed record EmulatorStats(
     IReadOnlyDictionary<string, long> Exchanges,
     IReadOnlyDictionary<string, long> Failures,
@@ -15,4 +16,5 @@ public sealed record EmulatorStats(
     long Conflicts,
     long MaxInFlightTokenRequests,
     long JwksFetches,
-    long TokenRequests);
+    long TokenRequests,
+    long Updates = 0);

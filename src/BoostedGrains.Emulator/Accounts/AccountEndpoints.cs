@@ -119,6 +119,7 @@ internal sealed class AccountEndpoints(AccountStore store, BearerAuth auth, Stat
                 return;
         }
 
+        stats.Updated();
         await Responses.SuccessAsync(ctx, StatusCodes.Status200OK, $"{kind.Title} updated", kind.Name, store.Snapshot(entity));
     }
 

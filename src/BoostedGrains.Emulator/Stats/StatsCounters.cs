@@ -15,6 +15,7 @@ internal sealed class StatsCounters
     private long _maxInFlight;
     private long _jwksFetches;
     private long _tokenRequests;
+    private long _updates;
 
     public void Exchange(string subject) => _exchanges.AddOrUpdate(subject, 1, static (_, n) => n + 1);
 
@@ -27,6 +28,8 @@ internal sealed class StatsCounters
     public void UserCreated() => Interlocked.Increment(ref _users);
 
     public void Conflict() => Interlocked.Increment(ref _conflicts);
+
+    public void Updated() => Interlocked.Increment(ref _updates);
 
     public void JwksFetched() => Interlocked.Increment(ref _jwksFetches);
 
@@ -57,5 +60,6 @@ internal sealed class StatsCounters
         Interlocked.Read(ref _conflicts),
         Interlocked.Read(ref _maxInFlight),
         Interlocked.Read(ref _jwksFetches),
-        Interlocked.Read(ref _tokenRequests));
+        Interlocked.Read(ref _tokenRequests),
+        Interlocked.Read(ref _updates));
 }

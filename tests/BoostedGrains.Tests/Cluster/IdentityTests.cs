@@ -57,13 +57,18 @@ public sealed class IdentityTests(BoostedCluster boosted) : IClassFixture<Booste
         await grain.SetProfileAsync(new UserProfile("old@example.com", "Old Name"));
         await grain.GetAccessTokenAsync();
 
+        var before = boosted.Emulator.GetStats().Updates;
         await grain.SetProfileAsync(new UserProfile(Email: "new@example.com"));
         var updated = await accounts.GetUserAsync(user);
+        var once = boosted.Emulator.GetStats().Updates - before;
         // Boosted down: the same profile again must not need it, since nothing changed.
         boosted.Emulator.SetFaults(new EmulatorFaults { Outage = true });
         await grain.SetProfileAsync(new UserProfile("new@example.com", "Old Name"));
+        boosted.Emulator.SetFaults(new EmulatorFaults());
 
         Assert.Equal(("new@example.com", "Old Name"), (updated.GetProperty("email").GetString(), updated.GetProperty("name").GetString()));
+        Assert.Equal(1, once);
+        Assert.Equal(1, boosted.Emulator.GetStats().Updates - before);
     }
 
     [Fact]
