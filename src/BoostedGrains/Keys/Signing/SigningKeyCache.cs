@@ -14,6 +14,7 @@ public sealed partial class SigningKeyCache(IGrainFactory grains, IPrivateKeyPro
     private readonly Lock _firstLoadLock = new();
     private volatile Entry? _entry;
     private Task? _firstLoad;
+    private long _generation;
 
     /// <summary>True once a snapshot of the ring was loaded (for health checks).</summary>
     public bool IsLoaded => _entry is not null;
@@ -23,6 +24,9 @@ public sealed partial class SigningKeyCache(IGrainFactory grains, IPrivateKeyPro
 
     /// <summary>How long ago the ring was last read successfully, or null before the first load (for readiness).</summary>
     public TimeSpan? SinceLoaded => _entry is { } entry ? time.GetElapsedTime(entry.LoadedAt) : null;
+
+    /// <summary>How many snapshots of the ring this silo has taken in; a signature made between two equal readings came from that one.</summary>
+    public long Generation => Interlocked.Read(ref _generation);
 
     /// <summary>The JWKS to serve, or null before the first load.</summary>
     public JwksDocument? Jwks => _entry?.Jwks;
@@ -110,9 +114,11 @@ public sealed partial class SigningKeyCache(IGrainFactory grains, IPrivateKeyPro
         {
             // Publish the new JWKS (it may carry a revocation) but sign with nothing rather than an outdated key.
             _entry = new Entry(null, jwks, snapshot, time.GetTimestamp());
+            Interlocked.Increment(ref _generation);
             throw;
         }
         _entry = new Entry(signer, jwks, snapshot, time.GetTimestamp());
+        Interlocked.Increment(ref _generation);
         if (signer?.Kid != previous?.Signer?.Kid)
         {
             LogSigningKeyChanged(logger, signer?.Kid ?? "(none)", string.Join(", ", jwks.KeyIds));
