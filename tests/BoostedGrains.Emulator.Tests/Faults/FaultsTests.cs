@@ -118,6 +118,7 @@ public sealed class FaultsTests
         using var badType = await h.PostFormAsync([new("grant_type", "x")]);
         using var conflict = await h.SendAsync(HttpMethod.Put, "v2/account-management/organization", management, new JsonObject { ["external_org_id"] = "org-s" });
         using var notFound = await h.SendAsync(HttpMethod.Get, "v2/account-management/user?external_user_id=none", management);
+        using var renamed = await h.SendAsync(HttpMethod.Patch, $"v2/account-management/user?user_id={userId}", management, new JsonObject { ["name"] = "S" });
 
         var json = await h.Http.GetStringAsync("_emulator/stats");
 
@@ -130,6 +131,7 @@ public sealed class FaultsTests
             ["maxInFlightTokenRequests"] = 1,
             ["jwksFetches"] = 1,
             ["tokenRequests"] = 5,
+            ["updates"] = 1,
         };
         Assert.True(JsonNode.DeepEquals(expected, JsonNode.Parse(json)), json);
         Assert.Equal(5, h.Emulator.GetStats().TokenRequests);
