@@ -40,6 +40,7 @@ internal sealed class AdaptiveRateStrategy(AdaptiveRate rate, RetryAfterGate gat
                 break;
         }
 
+        context.Properties.Set(RetryAfterGate.Key, gate);
         var outcome = await callback(context, state);
         if (outcome.Result is { } response)
         {

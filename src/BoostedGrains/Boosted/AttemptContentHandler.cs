@@ -1,3 +1,5 @@
+using Polly;
+
 namespace BoostedGrains.Boosted;
 
 /// <summary>
@@ -13,6 +15,12 @@ internal sealed class AttemptContentHandler : DelegatingHandler
             var previous = request.Content;
             request.Content = await content(cancellationToken);
             previous?.Dispose();
+        }
+        // The last look at the silo's Retry-After hold, after the (possibly slow) signing and right before the send.
+        if (request.GetResilienceContext()?.Properties.TryGetValue(RetryAfterGate.Key, out var gate) == true && gate.HeldBack() is { } held)
+        {
+            held.RequestMessage = request;
+            return held;
         }
         return await base.SendAsync(request, cancellationToken);
     }

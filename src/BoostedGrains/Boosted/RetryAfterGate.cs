@@ -36,15 +36,30 @@ internal sealed class RetryAfterGate(TimeProvider time, BoostedOptions options)
         }
     }
 
+    /// <summary>Where an attempt finds its silo's gate, for its last look before it is sent (<see cref="AttemptContentHandler"/>).</summary>
+    public static readonly ResiliencePropertyKey<RetryAfterGate> Key = new("BoostedGrains.RetryAfterGate");
+
+    /// <summary>
+    /// A 429 carrying the remaining wait when a hold began after the attempt was let go, or null: a 429 may arrive while
+    /// the attempt makes its body (signs its assertion), and on a loaded machine that can take long enough for the attempt
+    /// to reach Boosted inside the hold. Answered here, the attempt is retried once the hold has passed, like any 429.
+    /// </summary>
+    public HttpResponseMessage? HeldBack() => Remaining is { } wait && wait > TimeSpan.Zero ? TooManyRequests(wait) : null;
+
     /// <summary>A 429 carrying the remaining wait, to answer instead of sending, when the hold outlasts a whole call.</summary>
     public Outcome<HttpResponseMessage>? Refusal()
     {
         var wait = Remaining;
         if (wait < options.TotalRequestTimeout)
             return null;
+        return Outcome.FromResult(TooManyRequests(wait));
+    }
+
+    private static HttpResponseMessage TooManyRequests(TimeSpan wait)
+    {
         var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
         response.Headers.RetryAfter = new RetryConditionHeaderValue(wait);
-        return Outcome.FromResult(response);
+        return response;
     }
 
     private void Extend(DateTimeOffset until)
