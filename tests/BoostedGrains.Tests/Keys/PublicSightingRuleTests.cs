@@ -99,7 +99,7 @@ public sealed class PublicSightingRuleTests
     public void The_hold_over_ends_before_the_current_key_is_removed()
     {
         var (current, _) = DueSuccessor();
-        _time.Advance(current.RemovesAt - Now - _options.RefreshInterval - TimeSpan.FromSeconds(360));
+        _time.Advance(current.RemovesAt - Now - _options.RefreshInterval - AssertionSigner.LongestLife);
         Assert.Null(_timeline.SelectSigner(Now));
     }
 

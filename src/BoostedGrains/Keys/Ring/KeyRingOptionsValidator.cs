@@ -5,8 +5,6 @@ namespace BoostedGrains.Keys;
 /// <summary>Checks <see cref="KeyRingOptions"/> at start so a bad timeline fails the boot with a sentence naming the setting.</summary>
 internal sealed class KeyRingOptionsValidator : IValidateOptions<KeyRingOptions>
 {
-    // A token signed just before its key retires must still verify: assertions live up to 300 s plus 60 s skew.
-    private static readonly TimeSpan LongestAssertionLife = TimeSpan.FromSeconds(360);
 
     public ValidateOptionsResult Validate(string? name, KeyRingOptions options)
     {
@@ -25,9 +23,9 @@ internal sealed class KeyRingOptionsValidator : IValidateOptions<KeyRingOptions>
             failures.Add("KeyRing__RotationInterval must exceed KeyRing__PropagationTime, or a successor would be due "
                 + "before its predecessor signs (default 30.00:00:00).");
         }
-        if (options.RetentionTime < options.RefreshInterval + LongestAssertionLife)
+        if (options.RetentionTime < options.RefreshInterval + AssertionSigner.LongestLife)
         {
-            failures.Add("KeyRing__RetentionTime must be at least KeyRing__RefreshInterval plus 6 minutes, so assertions "
+            failures.Add($"KeyRing__RetentionTime must be at least KeyRing__RefreshInterval plus {AssertionSigner.LongestLife.TotalMinutes:0} minutes, so assertions "
                 + "signed with a retiring key still verify (default 7.00:00:00).");
         }
         if (options.Algorithm == KeyAlgorithm.RS256 && (options.KeySize < 2048 || options.KeySize % 8 != 0))

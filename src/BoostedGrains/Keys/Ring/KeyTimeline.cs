@@ -14,10 +14,9 @@ namespace BoostedGrains.Keys;
 /// </remarks>
 internal sealed class KeyTimeline(KeyRingState state, KeyRingOptions options, PublicSightingRule? sighting = null)
 {
-    // A key kept signing past its retirement must stop while assertions it signed can still verify before it is removed.
-    private static readonly TimeSpan LongestAssertionLife = TimeSpan.FromSeconds(360);
     private readonly PublicSightingRule _sighting = sighting ?? PublicSightingRule.None;
-    private readonly TimeSpan _holdOverMargin = options.RefreshInterval + LongestAssertionLife;
+    // A key kept signing past its retirement must stop while assertions it signed can still verify before it is removed.
+    private readonly TimeSpan _holdOverMargin = options.RefreshInterval + AssertionSigner.LongestLife;
 
     private readonly TimeSpan _propagation = options.PropagationTime;
     private readonly TimeSpan _rotation = options.RotationInterval;

@@ -8,8 +8,20 @@ namespace BoostedGrains.Keys;
 /// <summary>Signs docs/boosted-api.md §2 assertions with this silo's cached key; never calls the key ring grain.</summary>
 public sealed class AssertionSigner(SigningKeyCache cache, IOptions<BoostedOptions> boosted, TimeProvider time) : IAssertionSigner
 {
-    /// <summary>The assertion lifetime: under Boosted's 300 s limit, with room for a little clock drift.</summary>
-    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(240);
+    /// <summary>The longest assertion lifetime Boosted accepts (spec §3).</summary>
+    public static readonly TimeSpan BoostedMaxLifetime = TimeSpan.FromSeconds(300);
+
+    /// <summary>The clock skew allowed between the silos and Boosted.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(60);
+
+    /// <summary>The assertion lifetime: under Boosted's limit by the clock skew, so that a fast silo clock is not refused.</summary>
+    public static readonly TimeSpan Lifetime = BoostedMaxLifetime - ClockSkew;
+
+    /// <summary>
+    /// How long after signing an assertion may still be verified: Boosted's limit plus the skew. A key must stay published
+    /// (and stop signing) at least this long before its removal.
+    /// </summary>
+    public static readonly TimeSpan LongestLife = BoostedMaxLifetime + ClockSkew;
 
     // No default times: the handler would otherwise add an nbf and take its clock from DateTime.UtcNow.
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
